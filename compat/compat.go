@@ -1,0 +1,76 @@
+// Package compat holds the compatibility suite of the turso driver: SQLite's
+// sqllogictest corpus run against turso and mattn/go-sqlite3 (see package
+// slt and the commands under compat/cmd), and Go-level behaviour cases
+// compared between the two drivers (package behave).
+//
+// This package itself only provides what those share: the reviewed
+// allow-list of expected sqllogictest failures and the location of the
+// corpus.
+package compat
+
+import (
+	_ "embed"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/turso-go/turso/compat/slt"
+)
+
+// AllowListText is the content of compat/allowlist.txt, the one reviewed
+// list of sqllogictest records that cannot pass on a driver, each with its
+// reason. Entries that pass are reported as stale by the runner.
+//
+//go:embed allowlist.txt
+var AllowListText string
+
+// AllowList parses [AllowListText].
+func AllowList() (*slt.AllowList, error) {
+	return slt.ParseAllowList("compat/allowlist.txt", strings.NewReader(AllowListText))
+}
+
+// CorpusEnv is the environment variable that overrides the corpus location.
+const CorpusEnv = "SLT_CORPUS"
+
+// ErrNoCorpus is returned by [CorpusDir] when the corpus cannot be found.
+var ErrNoCorpus = errors.New("sqllogictest corpus not found: set " + CorpusEnv +
+	" or put it at ../shared/sqllogictest next to the repository root")
+
+// CorpusDir locates the sqllogictest corpus: $SLT_CORPUS if set, otherwise
+// shared/sqllogictest in the working directory or one of its ancestors
+// (the repository lives next to it: ../shared/sqllogictest from the root).
+func CorpusDir() (string, error) {
+	if d := os.Getenv(CorpusEnv); d != "" {
+		if st, err := os.Stat(d); err == nil && st.IsDir() {
+			return d, nil
+		}
+		return "", ErrNoCorpus
+	}
+	dir, err := os.Getwd()
+	if err != nil {
+		return "", err
+	}
+	for {
+		cand := filepath.Join(dir, "shared", "sqllogictest")
+		if st, err := os.Stat(cand); err == nil && st.IsDir() {
+			return cand, nil
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return "", ErrNoCorpus
+		}
+		dir = parent
+	}
+}
+
+// RelName returns path relative to the corpus root dir with forward
+// slashes when it lies under it, and path unchanged otherwise.
+func RelName(corpus, path string) string {
+	if corpus != "" {
+		if rel, err := filepath.Rel(corpus, path); err == nil && !strings.HasPrefix(rel, "..") {
+			return filepath.ToSlash(rel)
+		}
+	}
+	return filepath.ToSlash(path)
+}
