@@ -1,0 +1,296 @@
+// Package runner is the main function shared by every driver binary under
+// bench/cmd: flags, repetitions, timing, allocation counting and JSON lines.
+//
+// Each binary prints one JSON line per workload step on stdout:
+//
+//	{"driver":"mattn","workload":"simple/insert","ms":812.4,"allocs":8000123,...}
+//
+// ms and allocs are medians over -runs repetitions, each on a fresh database
+// in a fresh temporary directory. Progress and skips go to stderr.
+package runner
+
+import (
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+	"regexp"
+	"runtime"
+	"runtime/debug"
+	"runtime/pprof"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/turso-go/turso/bench/workload"
+)
+
+// Result is one JSON line.
+type Result struct {
+	Driver   string  `json:"driver"`
+	Workload string  `json:"workload"`
+	MS       float64 `json:"ms"`     // median wall time of the step, milliseconds
+	Allocs   int64   `json:"allocs"` // median Go heap allocations (MemStats.Mallocs delta)
+	Bytes    int64   `json:"bytes"`  // median Go heap bytes allocated
+	MinMS    float64 `json:"min_ms"`
+	Runs     int     `json:"runs"`
+	Ops      int     `json:"ops,omitempty"` // operations (rows, queries, txs) in one run
+	Quick    bool    `json:"quick"`
+}
+
+// Info is the line printed by -info.
+type Info struct {
+	Driver  string            `json:"driver"`
+	Info    bool              `json:"info"`
+	Go      string            `json:"go"`
+	OS      string            `json:"os"`
+	Arch    string            `json:"arch"`
+	Modules map[string]string `json:"modules"`
+	SQLite  string            `json:"sqlite_version,omitempty"`
+	Error   string            `json:"error,omitempty"`
+}
+
+// Config describes one benchmark binary.
+type Config struct {
+	Name      string
+	Driver    *workload.Driver // nil for the raw binding
+	Workloads []workload.Workload
+	Modules   []string
+	// SQLiteVersion, if set, reports the engine version for -info.
+	SQLiteVersion func() (string, error)
+}
+
+// Main runs a driver binary for a database/sql driver.
+func Main(d *workload.Driver) {
+	MainConfig(Config{
+		Name:      d.Name,
+		Driver:    d,
+		Workloads: workload.All(),
+		Modules:   d.Modules,
+		SQLiteVersion: func() (string, error) {
+			dir, err := os.MkdirTemp("", "bench-info-")
+			if err != nil {
+				return "", err
+			}
+			defer os.RemoveAll(dir)
+			db, err := d.Open(dir+"/info.db", workload.DefaultOptions())
+			if err != nil {
+				return "", err
+			}
+			defer db.Close()
+			var v string
+			err = db.QueryRow("SELECT sqlite_version()").Scan(&v)
+			return v, err
+		},
+	})
+}
+
+// MainConfig parses flags, runs the workloads and exits.
+func MainConfig(cfg Config) {
+	var (
+		quick   = flag.Bool("quick", false, "about 1/10 of the sizes, for CI and quick checks")
+		runs    = flag.Int("runs", 1, "repetitions per workload; the median is reported")
+		only    = flag.String("only", "", "run only workload steps matching this regexp (e.g. '^simple/')")
+		dir     = flag.String("dir", "", "parent directory for the temporary databases (default: os.TempDir)")
+		list    = flag.Bool("list", false, "list workload step names and exit")
+		info    = flag.Bool("info", false, "print one JSON line with Go, module and SQLite versions and exit")
+		cpuprof = flag.String("cpuprofile", "", "write a CPU profile of the whole run to this file")
+	)
+	flag.Parse()
+	if *info {
+		printInfo(cfg)
+		return
+	}
+	var re *regexp.Regexp
+	if *only != "" {
+		var err error
+		if re, err = regexp.Compile(*only); err != nil {
+			fatalf("-only: %v", err)
+		}
+	}
+	if *list {
+		for _, w := range cfg.Workloads {
+			for _, s := range w.Steps {
+				fmt.Println(s)
+			}
+		}
+		return
+	}
+	if *runs < 1 {
+		fatalf("-runs must be >= 1")
+	}
+	if *cpuprof != "" {
+		f, err := os.Create(*cpuprof)
+		if err != nil {
+			fatalf("%v", err)
+		}
+		if err := pprof.StartCPUProfile(f); err != nil {
+			fatalf("%v", err)
+		}
+		defer func() {
+			pprof.StopCPUProfile()
+			f.Close()
+		}()
+	}
+	sizes := workload.FullSizes
+	if *quick {
+		sizes = workload.QuickSizes
+	}
+	wants := func(step string) bool { return re == nil || re.MatchString(step) }
+	failed := false
+	enc := json.NewEncoder(os.Stdout)
+	for _, w := range cfg.Workloads {
+		if !slices.ContainsFunc(w.Steps, wants) {
+			continue
+		}
+		samples := map[string][]sample{}
+		ops := map[string]int{}
+		var werr error
+		for run := 0; run < *runs && werr == nil; run++ {
+			tmp, err := os.MkdirTemp(*dir, "bench-"+cfg.Name+"-"+w.Group+"-")
+			if err != nil {
+				fatalf("%v", err)
+			}
+			r := &workload.Run{
+				Driver: cfg.Driver,
+				Dir:    tmp,
+				Sizes:  sizes,
+				Wants:  wants,
+				Measure: func(name string, nops int, fn func() error) error {
+					if !wants(name) {
+						return fn()
+					}
+					s, err := measure(fn)
+					if err != nil {
+						return fmt.Errorf("%s: %w", name, err)
+					}
+					samples[name] = append(samples[name], s)
+					ops[name] = nops
+					fmt.Fprintf(os.Stderr, "%s: %s run %d/%d: %.1f ms, %d allocs\n", cfg.Name, name, run+1, *runs, s.ms, s.allocs)
+					return nil
+				},
+			}
+			werr = w.Run(r)
+			os.RemoveAll(tmp)
+		}
+		if werr != nil {
+			if workload.IsSkip(werr) {
+				fmt.Fprintf(os.Stderr, "%s: %s: %v\n", cfg.Name, w.Group, werr)
+			} else {
+				fmt.Fprintf(os.Stderr, "%s: %s: FAILED: %v\n", cfg.Name, w.Group, werr)
+				failed = true
+			}
+		}
+		for _, step := range w.Steps {
+			ss := samples[step]
+			if len(ss) == 0 || len(ss) < *runs && werr != nil && !workload.IsSkip(werr) {
+				continue
+			}
+			enc.Encode(summarize(cfg.Name, step, ss, ops[step], *quick))
+		}
+	}
+	if failed {
+		if *cpuprof != "" {
+			pprof.StopCPUProfile()
+		}
+		os.Exit(1)
+	}
+}
+
+type sample struct {
+	ms            float64
+	allocs, bytes int64
+}
+
+func measure(fn func() error) (sample, error) {
+	runtime.GC()
+	var m0, m1 runtime.MemStats
+	runtime.ReadMemStats(&m0)
+	start := time.Now()
+	err := fn()
+	el := time.Since(start)
+	runtime.ReadMemStats(&m1)
+	return sample{
+		ms:     float64(el.Nanoseconds()) / 1e6,
+		allocs: int64(m1.Mallocs - m0.Mallocs),
+		bytes:  int64(m1.TotalAlloc - m0.TotalAlloc),
+	}, err
+}
+
+func summarize(driver, step string, ss []sample, ops int, quick bool) Result {
+	ms := make([]float64, len(ss))
+	allocs := make([]int64, len(ss))
+	bytes := make([]int64, len(ss))
+	for i, s := range ss {
+		ms[i], allocs[i], bytes[i] = s.ms, s.allocs, s.bytes
+	}
+	sort.Float64s(ms)
+	slices.Sort(allocs)
+	slices.Sort(bytes)
+	return Result{
+		Driver:   driver,
+		Workload: step,
+		MS:       round3(Median(ms)),
+		Allocs:   allocs[len(allocs)/2],
+		Bytes:    bytes[len(bytes)/2],
+		MinMS:    round3(ms[0]),
+		Runs:     len(ss),
+		Ops:      ops,
+		Quick:    quick,
+	}
+}
+
+// Median of sorted values (mean of the middle two for even counts).
+func Median(sorted []float64) float64 {
+	n := len(sorted)
+	if n == 0 {
+		return 0
+	}
+	if n%2 == 1 {
+		return sorted[n/2]
+	}
+	return (sorted[n/2-1] + sorted[n/2]) / 2
+}
+
+func round3(f float64) float64 { return float64(int64(f*1000+0.5)) / 1000 }
+
+func printInfo(cfg Config) {
+	in := Info{
+		Driver:  cfg.Name,
+		Info:    true,
+		Go:      runtime.Version(),
+		OS:      runtime.GOOS,
+		Arch:    runtime.GOARCH,
+		Modules: map[string]string{},
+	}
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		for _, dep := range bi.Deps {
+			for _, m := range cfg.Modules {
+				if dep.Path == m || strings.HasPrefix(dep.Path, m+"/") {
+					v := dep.Version
+					if dep.Replace != nil {
+						v = dep.Replace.Version
+						if v == "" {
+							v = "(devel " + dep.Replace.Path + ")"
+						}
+					}
+					in.Modules[dep.Path] = v
+				}
+			}
+		}
+	}
+	if cfg.SQLiteVersion != nil {
+		v, err := cfg.SQLiteVersion()
+		in.SQLite = v
+		if err != nil {
+			in.Error = err.Error()
+		}
+	}
+	json.NewEncoder(os.Stdout).Encode(in)
+}
+
+func fatalf(format string, args ...any) {
+	fmt.Fprintf(os.Stderr, format+"\n", args...)
+	os.Exit(2)
+}

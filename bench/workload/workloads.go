@@ -1,0 +1,596 @@
+package workload
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// simple: insert SimpleUsers users in one transaction; read them all back.
+func simpleWorkload() Workload {
+	return Workload{
+		Group: "simple",
+		Steps: []string{"simple/insert", "simple/query"},
+		Read:  map[string]bool{"simple/query": true},
+		Run: func(r *Run) error {
+			db, err := r.Open("simple", DefaultOptions())
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			if err := createSchema(db); err != nil {
+				return err
+			}
+			n := r.Sizes.SimpleUsers
+			emails := makeEmails(n)
+			if err := r.Measure("simple/insert", n, func() error { return insertUsers(db, emails) }); err != nil {
+				return err
+			}
+			return r.Measure("simple/query", n, func() error { return queryUsers(context.Background(), db, n) })
+		},
+	}
+}
+
+const realQuery = `SELECT u.id, u.created, u.email, a.id, a.created, a.text, c.id, c.created, c.text
+FROM users u
+JOIN articles a ON a.userId = u.id
+JOIN comments c ON c.articleId = a.id`
+
+// real: users with articles with comments, one transaction per user; one
+// join reads everything back.
+func realWorkload() Workload {
+	return Workload{
+		Group: "real",
+		Steps: []string{"real/insert", "real/query"},
+		Read:  map[string]bool{"real/query": true},
+		Run: func(r *Run) error {
+			db, err := r.Open("real", DefaultOptions())
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			if err := createSchema(db); err != nil {
+				return err
+			}
+			s := r.Sizes
+			total := s.RealUsers * s.RealArticles * s.RealComments
+			if err := r.Measure("real/insert", total, func() error {
+				return insertTree(db, s.RealUsers, s.RealArticles, s.RealComments, true)
+			}); err != nil {
+				return err
+			}
+			return r.Measure("real/query", total, func() error { return scanTree(db, realQuery, total) })
+		},
+	}
+}
+
+const complexQuery = `SELECT u.id, u.created, u.email, a.id, a.created, a.text, c.id, c.created, c.text
+FROM comments c
+JOIN articles a ON a.id = c.articleId
+JOIN users u ON u.id = a.userId
+ORDER BY u.created DESC, a.created DESC, c.created DESC`
+
+// complex: the whole tree in one transaction, then a join with ORDER BY
+// over all rows.
+func complexWorkload() Workload {
+	return Workload{
+		Group: "complex",
+		Steps: []string{"complex/insert", "complex/query"},
+		Read:  map[string]bool{"complex/query": true},
+		Run: func(r *Run) error {
+			db, err := r.Open("complex", DefaultOptions())
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			if err := createSchema(db); err != nil {
+				return err
+			}
+			s := r.Sizes
+			total := s.ComplexUsers * s.ComplexArticles * s.ComplexComments
+			if err := r.Measure("complex/insert", total, func() error {
+				return insertTree(db, s.ComplexUsers, s.ComplexArticles, s.ComplexComments, false)
+			}); err != nil {
+				return err
+			}
+			return r.Measure("complex/query", total, func() error { return scanTree(db, complexQuery, total) })
+		},
+	}
+}
+
+var manyNs = []int{10, 100, 1000}
+
+// many: for N in 10, 100, 1000, a table of N users and ManyQueries small
+// queries, the k-th reading rows 1..(k mod N)+1 (so 1..N rows each).
+func manyWorkload() Workload {
+	w := Workload{Group: "many", Read: map[string]bool{}}
+	for _, n := range manyNs {
+		name := fmt.Sprintf("many/%d", n)
+		w.Steps = append(w.Steps, name)
+		w.Read[name] = true
+	}
+	w.Run = func(r *Run) error {
+		for _, n := range manyNs {
+			name := fmt.Sprintf("many/%d", n)
+			if !r.Wants(name) {
+				continue
+			}
+			if err := manyOne(r, name, n); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	return w
+}
+
+func manyOne(r *Run, name string, n int) error {
+	db, err := r.Open(strings.ReplaceAll(name, "/", "_"), DefaultOptions())
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if err := createSchema(db); err != nil {
+		return err
+	}
+	if err := insertUsers(db, makeEmails(n)); err != nil {
+		return err
+	}
+	q := r.Sizes.ManyQueries
+	return r.Measure(name, q, func() error {
+		var (
+			id, cr int64
+			email  string
+			active bool
+		)
+		for k := 0; k < q; k++ {
+			limit := k%n + 1
+			rows, err := db.Query("SELECT id, created, email, active FROM users WHERE id <= ? ORDER BY id", limit)
+			if err != nil {
+				return err
+			}
+			got := 0
+			for rows.Next() {
+				if err := rows.Scan(&id, &cr, &email, &active); err != nil {
+					rows.Close()
+					return err
+				}
+				got++
+			}
+			if err := rows.Err(); err != nil {
+				return err
+			}
+			rows.Close()
+			if got != limit {
+				return fmt.Errorf("%s: got %d rows, want %d", name, got, limit)
+			}
+		}
+		return nil
+	})
+}
+
+var largeSizes = []struct {
+	name  string
+	bytes int
+}{{"50k", 50_000}, {"100k", 100_000}, {"200k", 200_000}}
+
+// large: LargeRows rows with a 50 KB / 100 KB / 200 KB text each, inserted
+// in one transaction, then read back.
+func largeWorkload() Workload {
+	w := Workload{Group: "large", Read: map[string]bool{}}
+	for _, s := range largeSizes {
+		w.Steps = append(w.Steps, "large/"+s.name+"/insert", "large/"+s.name+"/query")
+		w.Read["large/"+s.name+"/query"] = true
+	}
+	w.Run = func(r *Run) error {
+		for _, s := range largeSizes {
+			if !r.Wants("large/"+s.name+"/insert") && !r.Wants("large/"+s.name+"/query") {
+				continue
+			}
+			if err := largeOne(r, s.name, s.bytes); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	return w
+}
+
+func largeOne(r *Run, name string, size int) error {
+	db, err := r.Open("large_"+name, DefaultOptions())
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if _, err := db.Exec(`CREATE TABLE docs (id INTEGER PRIMARY KEY NOT NULL, created INTEGER NOT NULL, body TEXT NOT NULL)`); err != nil {
+		return err
+	}
+	n := r.Sizes.LargeRows
+	body := blob(size)
+	err = r.Measure("large/"+name+"/insert", n, func() error {
+		tx, err := db.Begin()
+		if err != nil {
+			return err
+		}
+		defer tx.Rollback()
+		st, err := tx.Prepare("INSERT INTO docs(id, created, body) VALUES (?, ?, ?)")
+		if err != nil {
+			return err
+		}
+		for i := 0; i < n; i++ {
+			if _, err := st.Exec(i+1, created(i, n), body); err != nil {
+				return err
+			}
+		}
+		st.Close()
+		return tx.Commit()
+	})
+	if err != nil {
+		return err
+	}
+	return r.Measure("large/"+name+"/query", n, func() error {
+		rows, err := db.Query("SELECT id, created, body FROM docs ORDER BY id")
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		var (
+			id, cr int64
+			b      string
+			got    int
+		)
+		for rows.Next() {
+			if err := rows.Scan(&id, &cr, &b); err != nil {
+				return err
+			}
+			if len(b) != size {
+				return fmt.Errorf("large: body of %d bytes, want %d", len(b), size)
+			}
+			got++
+		}
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		if got != n {
+			return fmt.Errorf("large: got %d rows, want %d", got, n)
+		}
+		return nil
+	})
+}
+
+var concurrentNs = []int{2, 4, 8}
+
+// concurrent: ConcurrentUsers users (untimed), then 2, 4, 8 goroutines each
+// running the full read query at once over one *sql.DB.
+func concurrentWorkload() Workload {
+	w := Workload{Group: "concurrent", Read: map[string]bool{}}
+	for _, g := range concurrentNs {
+		name := fmt.Sprintf("concurrent/%d", g)
+		w.Steps = append(w.Steps, name)
+		w.Read[name] = true
+	}
+	w.Run = func(r *Run) error {
+		db, err := r.Open("concurrent", DefaultOptions())
+		if err != nil {
+			return err
+		}
+		defer db.Close()
+		if err := createSchema(db); err != nil {
+			return err
+		}
+		n := r.Sizes.ConcurrentUsers
+		if err := insertUsers(db, makeEmails(n)); err != nil {
+			return err
+		}
+		for _, g := range concurrentNs {
+			name := fmt.Sprintf("concurrent/%d", g)
+			if !r.Wants(name) {
+				continue
+			}
+			// Warm the pool so connection opening is not timed.
+			if err := warmPool(db, g); err != nil {
+				return err
+			}
+			err := r.Measure(name, g*n, func() error {
+				var wg sync.WaitGroup
+				errs := make([]error, g)
+				for i := 0; i < g; i++ {
+					wg.Add(1)
+					go func(i int) {
+						defer wg.Done()
+						errs[i] = queryUsers(context.Background(), db, n)
+					}(i)
+				}
+				wg.Wait()
+				return errors.Join(errs...)
+			})
+			if err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	return w
+}
+
+// warmPool makes sure db holds at least n open idle connections.
+func warmPool(db *sql.DB, n int) error {
+	db.SetMaxIdleConns(n)
+	ctx := context.Background()
+	conns := make([]*sql.Conn, 0, n)
+	defer func() {
+		for _, c := range conns {
+			c.Close()
+		}
+	}()
+	for i := 0; i < n; i++ {
+		c, err := db.Conn(ctx)
+		if err != nil {
+			return err
+		}
+		if err := c.PingContext(ctx); err != nil {
+			return err
+		}
+		conns = append(conns, c)
+	}
+	return nil
+}
+
+// writerThink is the time a writer spends inside its transaction between
+// reading its row and writing it back.
+const writerThink = 200 * time.Microsecond
+
+// rowPad makes each counters row fill most of a 4 KiB page, so writers on
+// disjoint rows touch disjoint pages (what BEGIN CONCURRENT needs).
+const rowPad = 3000
+
+// writers: WriterGoroutines goroutines doing short read-modify-write
+// transactions with think time on disjoint rows, with _txlock=immediate and
+// _txlock=concurrent (skipped where the driver rejects it).
+func writersWorkload() Workload {
+	return Workload{
+		Group: "writers",
+		Steps: []string{"writers/immediate", "writers/concurrent"},
+		Run: func(r *Run) error {
+			for _, lock := range []string{"immediate", "concurrent"} {
+				name := "writers/" + lock
+				if !r.Wants(name) {
+					continue
+				}
+				if err := writersOne(r, name, lock); err != nil {
+					return err
+				}
+			}
+			return nil
+		},
+	}
+}
+
+func writersOne(r *Run, name, lock string) error {
+	o := DefaultOptions()
+	o.TxLock = lock
+	g, k := r.Sizes.WriterGoroutines, r.Sizes.WriterTxs
+	db, err := r.Open("writers_"+lock, o)
+	if err != nil {
+		if lock == "concurrent" {
+			return &SkipError{fmt.Sprintf("%s: %v", name, err)}
+		}
+		return err
+	}
+	defer db.Close()
+	if _, err := db.Exec(`CREATE TABLE counters (id INTEGER PRIMARY KEY NOT NULL, n INTEGER NOT NULL, pad TEXT NOT NULL)`); err != nil {
+		return err
+	}
+	pad := strings.Repeat("x", rowPad)
+	for i := 1; i <= g; i++ {
+		if _, err := db.Exec("INSERT INTO counters(id, n, pad) VALUES (?, 0, ?)", i, pad); err != nil {
+			return err
+		}
+	}
+	if err := warmPool(db, g); err != nil {
+		return err
+	}
+	tx := writerTx(r.Driver, db, lock)
+	// Probe once, so a driver without the lock mode is skipped, not failed.
+	if _, err := tx(context.Background(), 1); err != nil {
+		if lock == "concurrent" {
+			return &SkipError{fmt.Sprintf("%s: %v", name, err)}
+		}
+		return err
+	}
+	var retries atomic.Int64
+	err = r.Measure(name, g*k, func() error {
+		var wg sync.WaitGroup
+		errs := make([]error, g)
+		for w := 0; w < g; w++ {
+			wg.Add(1)
+			go func(w int) {
+				defer wg.Done()
+				for i := 0; i < k; i++ {
+					for attempt := 0; ; attempt++ {
+						retry, err := tx(context.Background(), w+1)
+						if err == nil {
+							break
+						}
+						if !retry || attempt > 1000 {
+							errs[w] = err
+							return
+						}
+						retries.Add(1)
+					}
+				}
+			}(w)
+		}
+		wg.Wait()
+		return errors.Join(errs...)
+	})
+	if err != nil {
+		return err
+	}
+	// Every committed transaction added one: check nothing was lost.
+	var sum int64
+	if err := db.QueryRow("SELECT sum(n) FROM counters").Scan(&sum); err != nil {
+		return err
+	}
+	if want := int64(g*k + 1); sum != want {
+		return fmt.Errorf("%s: counters sum %d, want %d (%d retries)", name, sum, want, retries.Load())
+	}
+	return nil
+}
+
+// writerTx returns one read-modify-write transaction on row id. The bool
+// result says whether a failure is worth retrying (busy / conflict).
+func writerTx(d *Driver, db *sql.DB, lock string) func(ctx context.Context, id int) (bool, error) {
+	if d.TxLock {
+		return func(ctx context.Context, id int) (bool, error) {
+			tx, err := db.BeginTx(ctx, nil)
+			if err != nil {
+				return isBusy(err), err
+			}
+			var n int64
+			if err := tx.QueryRowContext(ctx, "SELECT n FROM counters WHERE id = ?", id).Scan(&n); err != nil {
+				tx.Rollback()
+				return isBusy(err), err
+			}
+			time.Sleep(writerThink)
+			if _, err := tx.ExecContext(ctx, "UPDATE counters SET n = ? WHERE id = ?", n+1, id); err != nil {
+				tx.Rollback()
+				return isBusy(err), err
+			}
+			err = tx.Commit()
+			return isBusy(err), err
+		}
+	}
+	// No _txlock in the DSN: issue BEGIN IMMEDIATE / CONCURRENT ourselves.
+	begin := "BEGIN " + strings.ToUpper(lock)
+	return func(ctx context.Context, id int) (bool, error) {
+		c, err := db.Conn(ctx)
+		if err != nil {
+			return false, err
+		}
+		defer c.Close()
+		if _, err := c.ExecContext(ctx, begin); err != nil {
+			return isBusy(err), err
+		}
+		fail := func(err error) (bool, error) {
+			c.ExecContext(ctx, "ROLLBACK")
+			return isBusy(err), err
+		}
+		var n int64
+		if err := c.QueryRowContext(ctx, "SELECT n FROM counters WHERE id = ?", id).Scan(&n); err != nil {
+			return fail(err)
+		}
+		time.Sleep(writerThink)
+		if _, err := c.ExecContext(ctx, "UPDATE counters SET n = ? WHERE id = ?", n+1, id); err != nil {
+			return fail(err)
+		}
+		if _, err := c.ExecContext(ctx, "COMMIT"); err != nil {
+			return fail(err)
+		}
+		return false, nil
+	}
+}
+
+func isBusy(err error) bool {
+	if err == nil {
+		return false
+	}
+	s := strings.ToLower(err.Error())
+	return strings.Contains(s, "busy") || strings.Contains(s, "locked") || strings.Contains(s, "conflict")
+}
+
+// select1: the cost of one trivial round trip, the per-call overhead floor,
+// through db.QueryRow (prepare every time) and through a prepared *sql.Stmt.
+func select1Workload() Workload {
+	return Workload{
+		Group: "select1",
+		Steps: []string{"select1/query", "select1/prepared"},
+		Read:  map[string]bool{"select1/query": true, "select1/prepared": true},
+		Run: func(r *Run) error {
+			db, err := r.Open("select1", DefaultOptions())
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			n := r.Sizes.Select1Ops
+			var x int64
+			err = r.Measure("select1/query", n, func() error {
+				for i := 0; i < n; i++ {
+					if err := db.QueryRow("SELECT 1").Scan(&x); err != nil {
+						return err
+					}
+				}
+				return nil
+			})
+			if err != nil {
+				return err
+			}
+			st, err := db.Prepare("SELECT 1")
+			if err != nil {
+				return err
+			}
+			defer st.Close()
+			return r.Measure("select1/prepared", n, func() error {
+				for i := 0; i < n; i++ {
+					if err := st.QueryRow().Scan(&x); err != nil {
+						return err
+					}
+				}
+				return nil
+			})
+		},
+	}
+}
+
+var journalModes = []struct {
+	name          string
+	journal, sync string
+}{
+	{"wal-normal", "WAL", "NORMAL"},
+	{"wal-full", "WAL", "FULL"},
+	{"delete-normal", "DELETE", "NORMAL"},
+	{"delete-full", "DELETE", "FULL"},
+}
+
+// journal: the real insert pattern (one transaction per user) under
+// journal_mode WAL / DELETE and synchronous NORMAL / FULL.
+func journalWorkload() Workload {
+	w := Workload{Group: "journal"}
+	for _, m := range journalModes {
+		w.Steps = append(w.Steps, "journal/"+m.name)
+	}
+	w.Run = func(r *Run) error {
+		s := r.Sizes
+		for _, m := range journalModes {
+			name := "journal/" + m.name
+			if !r.Wants(name) {
+				continue
+			}
+			o := DefaultOptions()
+			o.Journal, o.Sync = m.journal, m.sync
+			db, err := r.Open("journal_"+m.name, o)
+			if err != nil {
+				return err
+			}
+			if err := createSchema(db); err != nil {
+				db.Close()
+				return err
+			}
+			err = r.Measure(name, s.JournalUsers, func() error {
+				return insertTree(db, s.JournalUsers, s.JournalArticles, s.JournalComments, true)
+			})
+			db.Close()
+			if err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	return w
+}
+
