@@ -150,10 +150,10 @@ func insertTree(db *sql.DB, users, articles, comments int, perUserTx bool) error
 	nArt := users * articles
 	nCom := nArt * comments
 	var (
-		tx                 *sql.Tx
-		stU, stA, stC      *sql.Stmt
-		err                error
-		artID, comID       int
+		tx            *sql.Tx
+		stU, stA, stC *sql.Stmt
+		err           error
+		artID, comID  int
 	)
 	begin := func() error {
 		if tx, err = db.Begin(); err != nil {

@@ -593,4 +593,3 @@ func journalWorkload() Workload {
 	}
 	return w
 }
-
