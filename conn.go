@@ -1,0 +1,375 @@
+package turso
+
+import (
+	"context"
+	"database/sql"
+	"database/sql/driver"
+	"fmt"
+
+	"github.com/turso-go/turso/internal/engine"
+)
+
+// conn is one database connection of a pool.
+type conn struct {
+	ec     engine.Conn
+	cfg    *config
+	cache  stmtCache
+	closed bool
+	// readOnlyTx is set while a read-only transaction runs; its end
+	// restores query_only.
+	readOnlyTx bool
+}
+
+var (
+	_ driver.Conn               = (*conn)(nil)
+	_ driver.ConnBeginTx        = (*conn)(nil)
+	_ driver.ConnPrepareContext = (*conn)(nil)
+	_ driver.ExecerContext      = (*conn)(nil)
+	_ driver.QueryerContext     = (*conn)(nil)
+	_ driver.Pinger             = (*conn)(nil)
+	_ driver.SessionResetter    = (*conn)(nil)
+	_ driver.Validator          = (*conn)(nil)
+	_ driver.NamedValueChecker  = (*conn)(nil)
+)
+
+func newConn(ec engine.Conn, cfg *config) *conn {
+	return &conn{ec: ec, cfg: cfg, cache: newStmtCache(cfg.stmtCacheSize)}
+}
+
+// acquire returns an idle prepared statement for the first statement in
+// query, from the cache when it holds one, and the unparsed rest of query.
+// It returns a nil statement for text that holds no statement.
+func (c *conn) acquire(query string) (*prepared, string, error) {
+	if p := c.cache.take(query); p != nil {
+		return p, "", nil
+	}
+	s, tail, err := c.ec.Prepare(query)
+	if err != nil {
+		return nil, "", wrapErr(err, query)
+	}
+	if s == nil {
+		return nil, tail, nil
+	}
+	return newPrepared(s), tail, nil
+}
+
+// release gives back a statement acquire returned: to the cache when it is
+// a whole query, else it is finalized.
+func (c *conn) release(p *prepared, cacheable bool) {
+	p.busy, p.owned = false, false
+	if cacheable && !c.closed {
+		c.cache.put(p)
+		return
+	}
+	p.s.Close()
+}
+
+// watch arranges for ctx's end to interrupt the connection until the
+// returned stop is called. stop waits for an interrupt already under way,
+// so that none lands on a later statement.
+func (c *conn) watch(ctx context.Context) (stop func()) {
+	if ctx.Done() == nil {
+		return func() {}
+	}
+	done := make(chan struct{})
+	stopFunc := context.AfterFunc(ctx, func() {
+		c.ec.Interrupt()
+		close(done)
+	})
+	return func() {
+		if !stopFunc() {
+			<-done
+		}
+	}
+}
+
+// Prepare prepares a statement; see PrepareContext.
+func (c *conn) Prepare(query string) (driver.Stmt, error) {
+	return c.PrepareContext(context.Background(), query)
+}
+
+// PrepareContext prepares query. A query of several statements is
+// prepared whole and runs as ExecContext and QueryContext run it.
+func (c *conn) PrepareContext(ctx context.Context, query string) (driver.Stmt, error) {
+	if c.closed {
+		return nil, driver.ErrBadConn
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	p, tail, err := c.acquire(query)
+	if err != nil {
+		return nil, err
+	}
+	if p == nil || tail != "" {
+		// Several statements (or none): run the text anew on each use.
+		if p != nil {
+			c.release(p, false)
+		}
+		return &stmt{c: c, query: query}, nil
+	}
+	p.owned = true
+	return &stmt{c: c, query: query, p: p}, nil
+}
+
+// ExecContext runs every statement in query. Arguments are consumed in
+// order by the statements' positional parameters; named arguments bind
+// wherever their name appears. The result is that of the last statement.
+func (c *conn) ExecContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Result, error) {
+	if c.closed {
+		return nil, driver.ErrBadConn
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	stop := c.watch(ctx)
+	defer stop()
+	res := result{}
+	used := 0
+	for query != "" {
+		p, tail, err := c.acquire(query)
+		if err != nil {
+			return nil, ctxErr(ctx, err)
+		}
+		if p == nil {
+			query = tail
+			continue
+		}
+		stmtArgs, n := argsFor(p, args, used, tail == "")
+		used += n
+		vals, err := p.bind(stmtArgs)
+		if err != nil {
+			c.release(p, tail == "")
+			return nil, err
+		}
+		res.changes, res.lastInsertID, err = p.s.Exec(vals)
+		c.release(p, tail == "")
+		if err != nil {
+			return nil, ctxErr(ctx, wrapErr(err, p.query))
+		}
+		query = tail
+	}
+	if used < countPositional(args) {
+		return nil, argError("%d arguments given, the statements used %d", countPositional(args), used)
+	}
+	return res, nil
+}
+
+// QueryContext runs every statement in query but the last to completion,
+// and returns the rows of the last one. Arguments are consumed as
+// ExecContext consumes them.
+func (c *conn) QueryContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Rows, error) {
+	if c.closed {
+		return nil, driver.ErrBadConn
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	stop := c.watch(ctx)
+	used := 0
+	for {
+		p, tail, err := c.acquire(query)
+		if err != nil {
+			stop()
+			return nil, ctxErr(ctx, err)
+		}
+		if p == nil {
+			if tail == "" {
+				stop()
+				return &rows{c: c, ctx: ctx, done: true, stop: func() {}}, nil
+			}
+			query = tail
+			continue
+		}
+		last := tail == ""
+		stmtArgs, n := argsFor(p, args, used, last)
+		used += n
+		if last {
+			if used < countPositional(args) {
+				c.release(p, true)
+				stop()
+				return nil, argError("%d arguments given, the statements used %d", countPositional(args), used)
+			}
+			return c.start(ctx, p, stmtArgs, stop)
+		}
+		vals, err := p.bind(stmtArgs)
+		if err == nil {
+			_, _, err = p.s.Exec(vals)
+			err = ctxErr(ctx, wrapErr(err, p.query))
+		}
+		c.release(p, false)
+		if err != nil {
+			stop()
+			return nil, err
+		}
+		query = tail
+	}
+}
+
+// start binds args to p and takes its first step, returning rows that
+// hold p (busy) until they close, and then call stop and finish(p).
+func (c *conn) start(ctx context.Context, p *prepared, args []driver.NamedValue, stop func()) (*rows, error) {
+	vals, err := p.bind(args)
+	if err != nil {
+		c.finish(p)
+		stop()
+		return nil, err
+	}
+	p.busy = true
+	hasRow, err := p.s.Start(vals)
+	if err != nil {
+		c.finish(p)
+		stop()
+		return nil, ctxErr(ctx, wrapErr(err, p.query))
+	}
+	width := -1
+	if hasRow {
+		width = len(p.s.Row())
+	}
+	p.describe(width)
+	return &rows{c: c, p: p, ctx: ctx, pending: hasRow, done: !hasRow, stop: stop}, nil
+}
+
+// finish ends a use of p: it is idle again, and goes back to the cache
+// unless a Stmt owns it.
+func (c *conn) finish(p *prepared) {
+	p.busy = false
+	if !p.owned {
+		c.release(p, true)
+	}
+}
+
+// argsFor picks the arguments of one statement of a query: positional
+// arguments from the used-th on, renumbered from 1, as many as the
+// statement has parameters that no named argument binds (the last
+// statement takes all that remain, so that extra ones fail in bind), and
+// every named argument. It returns them and how many positional ones it
+// took. A single-statement query takes args as they are.
+func argsFor(p *prepared, args []driver.NamedValue, used int, last bool) ([]driver.NamedValue, int) {
+	if used == 0 && last {
+		return args, countPositional(args)
+	}
+	want := -1
+	if !last {
+		want = p.nparams
+		for _, a := range args {
+			if a.Name != "" {
+				want -= len(p.paramIndexes(a.Name))
+			}
+		}
+	}
+	var out []driver.NamedValue
+	taken, pos := 0, 0
+	for _, a := range args {
+		if a.Name != "" {
+			out = append(out, a)
+			continue
+		}
+		pos++
+		if pos <= used || taken == want {
+			continue
+		}
+		taken++
+		a.Ordinal = taken
+		out = append(out, a)
+	}
+	return out, taken
+}
+
+// countPositional counts the arguments without a name.
+func countPositional(args []driver.NamedValue) int {
+	n := 0
+	for _, a := range args {
+		if a.Name == "" {
+			n++
+		}
+	}
+	return n
+}
+
+// Begin begins a transaction; see BeginTx.
+func (c *conn) Begin() (driver.Tx, error) {
+	return c.BeginTx(context.Background(), driver.TxOptions{})
+}
+
+// BeginTx begins a transaction the way _txlock says. SQLite transactions
+// are serializable, so only the default and serializable isolation levels
+// are accepted. A read-only transaction begins deferred and refuses writes
+// (with query_only) until it ends.
+func (c *conn) BeginTx(ctx context.Context, opts driver.TxOptions) (driver.Tx, error) {
+	if c.closed {
+		return nil, driver.ErrBadConn
+	}
+	switch sql.IsolationLevel(opts.Isolation) {
+	case sql.LevelDefault, sql.LevelSerializable:
+	default:
+		return nil, fmt.Errorf("turso: isolation level %v is not supported: SQLite transactions are serializable", sql.IsolationLevel(opts.Isolation))
+	}
+	begin := c.cfg.txLock
+	if opts.ReadOnly {
+		begin = "BEGIN"
+	}
+	if err := c.execSimple(ctx, begin); err != nil {
+		return nil, err
+	}
+	if opts.ReadOnly {
+		if err := c.execSimple(ctx, "PRAGMA query_only = 1"); err != nil {
+			c.execSimple(context.Background(), "ROLLBACK")
+			return nil, err
+		}
+		c.readOnlyTx = true
+	}
+	return &tx{c: c}, nil
+}
+
+// execSimple runs one statement without arguments through the cache.
+func (c *conn) execSimple(ctx context.Context, query string) error {
+	_, err := c.ExecContext(ctx, query, nil)
+	return err
+}
+
+// Ping reports whether the connection is open.
+func (c *conn) Ping(ctx context.Context) error {
+	if c.closed {
+		return driver.ErrBadConn
+	}
+	return ctx.Err()
+}
+
+// ResetSession is called before the pool reuses the connection.
+func (c *conn) ResetSession(ctx context.Context) error {
+	if c.closed {
+		return driver.ErrBadConn
+	}
+	return nil
+}
+
+// IsValid reports whether the pool may keep the connection.
+func (c *conn) IsValid() bool { return !c.closed }
+
+// CheckNamedValue accepts the argument types the engine binds directly,
+// converting the other integer and float types, and leaves the rest
+// (driver.Valuer and others) to database/sql's default conversion.
+func (c *conn) CheckNamedValue(nv *driver.NamedValue) error {
+	if checkValue(nv) {
+		return nil
+	}
+	return driver.ErrSkip
+}
+
+// Close finalizes every statement and closes the connection. Rows and
+// statements still open fail afterwards with an error.
+func (c *conn) Close() error {
+	if c.closed {
+		return nil
+	}
+	c.closed = true
+	c.cache.clear()
+	return wrapErr(c.ec.Close(), "")
+}
+
+// result is the driver.Result of an exec.
+type result struct{ changes, lastInsertID int64 }
+
+func (r result) LastInsertId() (int64, error) { return r.lastInsertID, nil }
+func (r result) RowsAffected() (int64, error) { return r.changes, nil }

@@ -1,0 +1,171 @@
+package turso
+
+import (
+	"context"
+	"database/sql/driver"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/turso-go/turso/internal/engine"
+)
+
+// Connector opens connections with one configuration: a DSN plus options.
+// Use it with sql.OpenDB to configure a pool in Go rather than in the DSN:
+//
+//	c, err := turso.NewConnector("app.db", turso.WithJournalMode("WAL"))
+//	db := sql.OpenDB(c)
+type Connector struct {
+	driver *Driver
+	cfg    *config
+	engine engine.Engine
+}
+
+var _ driver.Connector = (*Connector)(nil)
+
+// Option configures a Connector. Options apply after the DSN, so an option
+// overrides the DSN parameter of the same setting.
+type Option func(*config) error
+
+// NewConnector parses dsn (see the package documentation) and applies opts.
+func NewConnector(dsn string, opts ...Option) (*Connector, error) {
+	return newConnector(&Driver{}, dsn, opts...)
+}
+
+func newConnector(d *Driver, dsn string, opts ...Option) (*Connector, error) {
+	cfg := defaultConfig()
+	if err := parseDSN(cfg, dsn); err != nil {
+		return nil, err
+	}
+	for _, opt := range opts {
+		if err := opt(cfg); err != nil {
+			return nil, err
+		}
+	}
+	return &Connector{driver: d, cfg: cfg, engine: defaultEngine}, nil
+}
+
+// Connect opens and sets up one connection: it applies the busy timeout and
+// the pragmas, then runs the WithConnInit hooks.
+func (c *Connector) Connect(ctx context.Context) (driver.Conn, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	ec, err := c.engine.Open(engine.Config{Path: c.cfg.path, Create: true, Mutex: c.cfg.mutex, BusyTimeout: c.cfg.busyTimeout})
+	if err != nil {
+		return nil, wrapErr(err, "")
+	}
+	cn := newConn(ec, c.cfg)
+	if setup := c.cfg.setupSQL(); setup != "" {
+		if err := ec.Exec(setup); err != nil {
+			ec.Close()
+			return nil, wrapErr(err, setup)
+		}
+	}
+	for _, hook := range c.cfg.connInit {
+		if err := hook(ctx, cn); err != nil {
+			cn.Close()
+			return nil, err
+		}
+	}
+	return cn, nil
+}
+
+// Driver returns the Driver that made the Connector.
+func (c *Connector) Driver() driver.Driver { return c.driver }
+
+// WithBusyTimeout sets how long a statement waits for a lock held by
+// another connection before it fails with ErrBusy (DSN: _busy_timeout, in
+// milliseconds; default 5 s).
+func WithBusyTimeout(d time.Duration) Option {
+	return func(c *config) error {
+		if d < 0 {
+			return fmt.Errorf("turso: WithBusyTimeout(%v): negative timeout", d)
+		}
+		c.busyTimeout = d
+		return nil
+	}
+}
+
+// WithJournalMode sets the journal mode: DELETE, TRUNCATE, PERSIST,
+// MEMORY, WAL or OFF (DSN: _journal_mode).
+func WithJournalMode(mode string) Option {
+	return paramOption("_journal_mode", mode)
+}
+
+// WithSynchronous sets the synchronous level: OFF, NORMAL, FULL or EXTRA
+// (DSN: _synchronous; default NORMAL).
+func WithSynchronous(level string) Option {
+	return paramOption("_synchronous", level)
+}
+
+// WithForeignKeys turns enforcement of foreign keys on or off (DSN:
+// _foreign_keys).
+func WithForeignKeys(on bool) Option {
+	return paramOption("_foreign_keys", strconv.FormatBool(on))
+}
+
+// WithTxLock sets how transactions begin: "deferred" (the default),
+// "immediate" or "exclusive" (DSN: _txlock).
+func WithTxLock(lock string) Option {
+	return paramOption("_txlock", lock)
+}
+
+// WithLocation sets the time zone in which times read from DATE, DATETIME
+// and TIMESTAMP columns are returned (DSN: _loc; default UTC).
+func WithLocation(loc *time.Location) Option {
+	return func(c *config) error {
+		c.loc = loc
+		return nil
+	}
+}
+
+// WithStmtCacheSize sets how many prepared statements each connection
+// keeps for reuse; 0 disables the cache (DSN: _stmt_cache; default 64).
+func WithStmtCacheSize(n int) Option {
+	return paramOption("_stmt_cache", strconv.Itoa(n))
+}
+
+// WithPragma runs "PRAGMA name = value" on every new connection, after the
+// pragmas the DSN sets. The name and value are not checked: a bad one fails
+// Connect with the engine's error.
+func WithPragma(name, value string) Option {
+	return func(c *config) error {
+		if name == "" {
+			return fmt.Errorf("turso: WithPragma: empty pragma name")
+		}
+		c.setPragma(name, value)
+		return nil
+	}
+}
+
+// WithConnInit adds a hook run on every new connection after its pragmas,
+// e.g. to create temporary tables or attach databases. The driver.Conn it
+// receives also implements driver.ExecerContext and driver.QueryerContext.
+// An error fails the connection attempt.
+func WithConnInit(hook func(ctx context.Context, conn driver.Conn) error) Option {
+	return func(c *config) error {
+		if hook == nil {
+			return fmt.Errorf("turso: WithConnInit: nil hook")
+		}
+		c.connInit = append(c.connInit, hook)
+		return nil
+	}
+}
+
+// paramOption applies a DSN parameter as an option, with the DSN's checks.
+func paramOption(name, value string) Option {
+	return func(c *config) error {
+		for _, p := range dsnParams {
+			for _, n := range p.names {
+				if n == name {
+					if err := p.apply(c, value); err != nil {
+						return fmt.Errorf("turso: invalid option %s=%q: %v", name, value, err)
+					}
+					return nil
+				}
+			}
+		}
+		return fmt.Errorf("turso: unknown option %s", name)
+	}
+}

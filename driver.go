@@ -1,0 +1,118 @@
+// Package turso is a database/sql driver for the libSQL engine (SQLite 3.45
+// with vector search, encryption, FTS5, R-Tree and JSON), registered as
+// "turso":
+//
+//	db, err := sql.Open("turso", "app.db?_journal_mode=WAL&_foreign_keys=1")
+//
+// The engine is the libSQL build that github.com/tursodatabase/go-libsql
+// ships as a static library, called through cgo. The driver accepts the data
+// source names of mattn/go-sqlite3 and returns the same values, so existing
+// code, sqlx and gorm switch by changing the driver name.
+//
+// # Data source names
+//
+// A DSN is a file path, ":memory:", or a "file:" URI
+// (https://sqlite.org/uri.html), optionally followed by "?" and parameters.
+// An unknown parameter or a malformed value is an error that names it.
+//
+//	app.db
+//	/var/lib/app/app.db?_busy_timeout=10000&_journal_mode=WAL
+//	file:app.db?mode=ro
+//	file::memory:?cache=shared
+//
+// Parameters of SQLite itself (passed on in the URI; with a plain path the
+// driver makes a URI of it):
+//
+//	mode=ro|rw|rwc|memory   access mode
+//	cache=shared|private    shared-cache mode
+//	immutable=1             the file is on read-only media; no locking
+//	vfs=NAME                the VFS to open the file with
+//	nolock, psow, modeof    see https://sqlite.org/uri.html
+//
+// Driver parameters (names and aliases as in mattn/go-sqlite3):
+//
+//	_busy_timeout=MS, _timeout=MS       wait up to MS ms on a lock (default 5000)
+//	_journal_mode=MODE, _journal=MODE   DELETE|TRUNCATE|PERSIST|MEMORY|WAL|OFF
+//	_synchronous=X, _sync=X             OFF|NORMAL|FULL|EXTRA (default NORMAL)
+//	_foreign_keys=B, _fk=B              enforce foreign keys
+//	_txlock=X                           deferred|immediate|exclusive: how Begin starts
+//	_loc=auto|ZONE                      return times in this zone (auto: time.Local)
+//	_cache_size=N                       page cache size (pages, or KiB if negative)
+//	_locking_mode=X, _locking=X         NORMAL|EXCLUSIVE
+//	_recursive_triggers=B, _rt=B        recursive triggers
+//	_query_only=B                       refuse all writes
+//	_auto_vacuum=X, _vacuum=X           none|full|incremental
+//	_case_sensitive_like=B, _cslike=B   case-sensitive LIKE
+//	_defer_foreign_keys=B, _defer_fk=B  check foreign keys at commit
+//	_ignore_check_constraints=B         skip CHECK constraints
+//	_secure_delete=B|FAST               overwrite deleted content
+//	_writable_schema=B                  allow writes to sqlite_schema
+//	_mutex=no|full                      SQLite's own connection mutex (default no)
+//	_stmt_cache=N, _stmt_cache_size=N   prepared statements kept per connection (default 64; 0: off)
+//	_engine=libsql                      the engine (libsql is the only one in this build)
+//
+// B is a boolean: 1, yes, true, on, 0, no, false or off. Every pragma is
+// applied to each new connection of the pool. Options of NewConnector
+// (WithJournalMode, WithBusyTimeout, ...) set the same things in Go.
+//
+// # Values
+//
+// Arguments may be nil, int64 (and the other integer types), float64, bool,
+// []byte, string and time.Time, and anything implementing driver.Valuer.
+// A time.Time is stored as text in the format
+// "2006-01-02 15:04:05.999999999-07:00". Columns come back as int64,
+// float64, string, []byte or nil, except that columns declared DATE,
+// DATETIME or TIMESTAMP come back as time.Time (parsed from text in the
+// formats of TimestampFormats, or from unix seconds or milliseconds) and
+// columns declared BOOLEAN as bool: exactly as mattn/go-sqlite3 does.
+//
+// # Errors
+//
+// Engine failures are *Error values with SQLite's result codes; match them
+// with errors.Is against ErrBusy, ErrConstraintUnique and the other
+// sentinels. A context that ends while a statement runs interrupts it, and
+// the call returns the context's error; the connection stays usable.
+package turso
+
+import (
+	"context"
+	"database/sql"
+	"database/sql/driver"
+
+	"github.com/turso-go/turso/internal/engine"
+	"github.com/turso-go/turso/internal/libsql"
+)
+
+func init() {
+	sql.Register("turso", &Driver{})
+}
+
+// defaultEngine serves every connection.
+var defaultEngine engine.Engine = libsql.Engine{}
+
+// Driver is the database/sql driver. It is registered as "turso"; register
+// it under another name with sql.Register(name, &turso.Driver{}).
+type Driver struct{}
+
+var (
+	_ driver.Driver        = (*Driver)(nil)
+	_ driver.DriverContext = (*Driver)(nil)
+)
+
+// Open opens a new connection to the database that dsn names.
+func (d *Driver) Open(dsn string) (driver.Conn, error) {
+	c, err := newConnector(d, dsn)
+	if err != nil {
+		return nil, err
+	}
+	return c.Connect(context.Background())
+}
+
+// OpenConnector parses dsn once for all the connections of a pool.
+func (d *Driver) OpenConnector(dsn string) (driver.Connector, error) {
+	return newConnector(d, dsn)
+}
+
+// EngineVersion reports the engine's name and SQLite version, e.g.
+// "libsql 3.45.1".
+func EngineVersion() string { return defaultEngine.Version() }

@@ -1,0 +1,289 @@
+package turso
+
+import (
+	"context"
+	"database/sql/driver"
+	"fmt"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// defaultStmtCacheSize is how many prepared statements each connection
+// keeps for reuse unless _stmt_cache says otherwise.
+const defaultStmtCacheSize = 64
+
+// config is a parsed DSN plus options: everything needed to open and set up
+// one connection.
+type config struct {
+	// path is what the engine opens: a plain file name, ":memory:", or a
+	// "file:" URI carrying only SQLite's own query parameters.
+	path string
+	// mutex selects SQLite's per-connection mutex (_mutex=full).
+	mutex bool
+
+	busyTimeout   time.Duration
+	txLock        string // the statement that begins a transaction
+	loc           *time.Location
+	stmtCacheSize int
+
+	// pragmas run, in order, on every new connection.
+	pragmas []pragma
+
+	connInit []func(ctx context.Context, c driver.Conn) error
+}
+
+// pragma is one "PRAGMA name = value" to run on every new connection.
+type pragma struct{ name, value string }
+
+// defaultConfig is the configuration before the DSN and options apply. Like
+// mattn/go-sqlite3, it waits up to 5 s on a locked database and runs with
+// synchronous=NORMAL.
+func defaultConfig() *config {
+	c := &config{
+		busyTimeout:   5 * time.Second,
+		txLock:        "BEGIN",
+		stmtCacheSize: defaultStmtCacheSize,
+	}
+	c.setPragma("synchronous", "NORMAL")
+	return c
+}
+
+// setPragma records a pragma, replacing an earlier value of the same one.
+func (c *config) setPragma(name, value string) {
+	for i := range c.pragmas {
+		if c.pragmas[i].name == name {
+			c.pragmas[i].value = value
+			return
+		}
+	}
+	c.pragmas = append(c.pragmas, pragma{name, value})
+}
+
+// pragma returns the value recorded for a pragma, or "".
+func (c *config) pragma(name string) string {
+	for _, p := range c.pragmas {
+		if p.name == name {
+			return p.value
+		}
+	}
+	return ""
+}
+
+// setupSQL is the script of pragmas run on every new connection.
+func (c *config) setupSQL() string {
+	var b strings.Builder
+	for _, p := range c.pragmas {
+		fmt.Fprintf(&b, "PRAGMA %s = %s;", p.name, p.value)
+	}
+	return b.String()
+}
+
+// sqliteURIParams are the query parameters SQLite itself interprets in a
+// "file:" URI (https://sqlite.org/uri.html).
+var sqliteURIParams = map[string]bool{
+	"vfs": true, "mode": true, "cache": true, "immutable": true,
+	"nolock": true, "psow": true, "modeof": true,
+}
+
+// dsnParam describes one driver parameter: its names and how it applies.
+type dsnParam struct {
+	names []string
+	apply func(c *config, value string) error
+}
+
+// pragmaParam is a parameter that sets a pragma to one of the given values
+// (matched case-insensitively), or, with values nil, to a boolean.
+func pragmaParam(pragmaName string, values []string, names ...string) dsnParam {
+	return dsnParam{names: names, apply: func(c *config, v string) error {
+		if values == nil {
+			b, err := parseBool(v)
+			if err != nil {
+				return err
+			}
+			c.setPragma(pragmaName, strconv.Itoa(b2i(b)))
+			return nil
+		}
+		for _, allowed := range values {
+			if strings.EqualFold(v, allowed) {
+				c.setPragma(pragmaName, strings.ToUpper(allowed))
+				return nil
+			}
+		}
+		return fmt.Errorf("want one of %s", strings.Join(values, ", "))
+	}}
+}
+
+// dsnParams are the driver's parameters, named as mattn/go-sqlite3 names
+// them. Pragmas apply in this order.
+var dsnParams = []dsnParam{
+	{names: []string{"_loc"}, apply: func(c *config, v string) error {
+		if strings.EqualFold(v, "auto") {
+			c.loc = time.Local
+			return nil
+		}
+		loc, err := time.LoadLocation(v)
+		if err != nil {
+			return err
+		}
+		c.loc = loc
+		return nil
+	}},
+	{names: []string{"_mutex"}, apply: func(c *config, v string) error {
+		switch strings.ToLower(v) {
+		case "no":
+			c.mutex = false
+		case "full":
+			c.mutex = true
+		default:
+			return fmt.Errorf("want no or full")
+		}
+		return nil
+	}},
+	{names: []string{"_txlock"}, apply: func(c *config, v string) error {
+		lock, err := parseTxLock(v)
+		if err != nil {
+			return err
+		}
+		c.txLock = lock
+		return nil
+	}},
+	{names: []string{"_busy_timeout", "_timeout"}, apply: func(c *config, v string) error {
+		ms, err := strconv.ParseInt(v, 10, 32)
+		if err != nil || ms < 0 {
+			return fmt.Errorf("want milliseconds, a non-negative integer")
+		}
+		c.busyTimeout = time.Duration(ms) * time.Millisecond
+		return nil
+	}},
+	{names: []string{"_stmt_cache", "_stmt_cache_size"}, apply: func(c *config, v string) error {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 {
+			return fmt.Errorf("want a non-negative integer")
+		}
+		c.stmtCacheSize = n
+		return nil
+	}},
+	{names: []string{"_engine"}, apply: func(c *config, v string) error {
+		if !strings.EqualFold(v, "libsql") {
+			return fmt.Errorf("unknown engine %q (this build has: libsql)", v)
+		}
+		return nil
+	}},
+	pragmaParam("auto_vacuum", []string{"none", "full", "incremental", "0", "1", "2"}, "_auto_vacuum", "_vacuum"),
+	pragmaParam("case_sensitive_like", nil, "_case_sensitive_like", "_cslike"),
+	pragmaParam("defer_foreign_keys", nil, "_defer_foreign_keys", "_defer_fk"),
+	pragmaParam("foreign_keys", nil, "_foreign_keys", "_fk"),
+	pragmaParam("ignore_check_constraints", nil, "_ignore_check_constraints"),
+	pragmaParam("journal_mode", []string{"delete", "truncate", "persist", "memory", "wal", "off"}, "_journal_mode", "_journal"),
+	pragmaParam("locking_mode", []string{"normal", "exclusive"}, "_locking_mode", "_locking"),
+	pragmaParam("query_only", nil, "_query_only"),
+	pragmaParam("recursive_triggers", nil, "_recursive_triggers", "_rt"),
+	{names: []string{"_secure_delete"}, apply: func(c *config, v string) error {
+		if strings.EqualFold(v, "fast") {
+			c.setPragma("secure_delete", "FAST")
+			return nil
+		}
+		b, err := parseBool(v)
+		if err != nil {
+			return fmt.Errorf("want a boolean or FAST")
+		}
+		c.setPragma("secure_delete", strconv.Itoa(b2i(b)))
+		return nil
+	}},
+	pragmaParam("synchronous", []string{"off", "normal", "full", "extra", "0", "1", "2", "3"}, "_synchronous", "_sync"),
+	pragmaParam("writable_schema", nil, "_writable_schema"),
+	{names: []string{"_cache_size"}, apply: func(c *config, v string) error {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil {
+			return fmt.Errorf("want an integer (pages, or KiB if negative)")
+		}
+		c.setPragma("cache_size", strconv.FormatInt(n, 10))
+		return nil
+	}},
+}
+
+// parseTxLock maps a _txlock value to the statement that begins a
+// transaction.
+func parseTxLock(v string) (string, error) {
+	switch strings.ToLower(v) {
+	case "deferred":
+		return "BEGIN", nil
+	case "immediate":
+		return "BEGIN IMMEDIATE", nil
+	case "exclusive":
+		return "BEGIN EXCLUSIVE", nil
+	case "concurrent":
+		return "", fmt.Errorf("concurrent transactions are not available in this version")
+	}
+	return "", fmt.Errorf("want deferred, immediate or exclusive")
+}
+
+// parseDSN reads a data source name into c (see the package documentation
+// for the syntax). Every parameter must be known and well-formed.
+func parseDSN(c *config, dsn string) error {
+	if dsn == "" {
+		return fmt.Errorf("turso: empty data source name (use a file path or :memory:)")
+	}
+	path, query, hasQuery := strings.Cut(dsn, "?")
+	isURI := strings.HasPrefix(path, "file:")
+	params, err := url.ParseQuery(query)
+	if hasQuery && err != nil {
+		return fmt.Errorf("turso: malformed DSN parameters %q: %v", query, err)
+	}
+	// Driver parameters, in the fixed order of dsnParams.
+	for _, p := range dsnParams {
+		for _, name := range p.names {
+			vals, ok := params[name]
+			if !ok {
+				continue
+			}
+			if err := p.apply(c, vals[len(vals)-1]); err != nil {
+				return fmt.Errorf("turso: invalid DSN parameter %s=%q: %v", name, vals[len(vals)-1], err)
+			}
+			delete(params, name)
+		}
+	}
+	// What remains must be SQLite's own URI parameters.
+	uriParams := url.Values{}
+	for name, vals := range params {
+		if !sqliteURIParams[name] {
+			return fmt.Errorf("turso: unknown DSN parameter %q", name)
+		}
+		uriParams[name] = vals
+	}
+	switch {
+	case len(uriParams) == 0 && !isURI:
+		c.path = path
+	case isURI:
+		c.path = path
+		if len(uriParams) > 0 {
+			c.path += "?" + uriParams.Encode()
+		}
+	default:
+		// A plain path with SQLite parameters (mode=ro, ...) becomes a URI
+		// so that SQLite sees them.
+		u := url.URL{Scheme: "file", Opaque: (&url.URL{Path: path}).EscapedPath(), RawQuery: uriParams.Encode()}
+		c.path = u.String()
+	}
+	return nil
+}
+
+// parseBool reads a boolean as SQLite's pragmas do.
+func parseBool(v string) (bool, error) {
+	switch strings.ToLower(v) {
+	case "1", "yes", "true", "on":
+		return true, nil
+	case "0", "no", "false", "off":
+		return false, nil
+	}
+	return false, fmt.Errorf("want a boolean (1, yes, true, on, 0, no, false, off)")
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}

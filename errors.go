@@ -1,0 +1,144 @@
+package turso
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"syscall"
+
+	"github.com/turso-go/turso/internal/engine"
+)
+
+// Error is a failure reported by the database engine. Its message is the
+// engine's own (the same text mattn/go-sqlite3 reports); Code and
+// ExtendedCode are SQLite's result codes (https://sqlite.org/rescode.html).
+//
+// Match conditions with errors.Is and the sentinel errors (ErrBusy,
+// ErrConstraintUnique, ...), and reach the details with errors.As:
+//
+//	var e *turso.Error
+//	if errors.As(err, &e) { log.Println(e.ExtendedCode, e.SQL) }
+type Error struct {
+	// Code is the primary result code, e.g. 19 (SQLITE_CONSTRAINT).
+	Code int
+	// ExtendedCode refines Code, e.g. 2067 (SQLITE_CONSTRAINT_UNIQUE).
+	ExtendedCode int
+	// SystemErrno is the operating system's error behind a cannot-open or
+	// I/O failure, or 0.
+	SystemErrno syscall.Errno
+	// Message is the engine's description of the failure.
+	Message string
+	// SQL is the statement that failed, when one did.
+	SQL string
+}
+
+// Error returns the engine's message, followed by the system error if
+// there is one.
+func (e *Error) Error() string {
+	if e.SystemErrno != 0 {
+		return e.Message + ": " + e.SystemErrno.Error()
+	}
+	return e.Message
+}
+
+// Is reports whether e is the condition that target, one of the package's
+// sentinel errors, names.
+func (e *Error) Is(target error) bool {
+	s, ok := target.(*sentinel)
+	if !ok {
+		return false
+	}
+	if s.extended != 0 {
+		return e.ExtendedCode == s.extended
+	}
+	return e.Code == s.code
+}
+
+// sentinel is a condition that errors.Is matches against *Error by code.
+type sentinel struct {
+	code, extended int
+	text           string
+}
+
+func (s *sentinel) Error() string { return s.text }
+
+// Result codes (https://sqlite.org/rescode.html) that the sentinel errors
+// match; Error.Code and Error.ExtendedCode hold these numbers.
+const (
+	CodeError      = engine.CodeError
+	CodeBusy       = engine.CodeBusy
+	CodeLocked     = engine.CodeLocked
+	CodeReadOnly   = engine.CodeReadOnly
+	CodeInterrupt  = engine.CodeInterrupt
+	CodeCantOpen   = engine.CodeCantOpen
+	CodeConstraint = engine.CodeConstraint
+	CodeMismatch   = engine.CodeMismatch
+	CodeMisuse     = engine.CodeMisuse
+	CodeRange      = engine.CodeRange
+	CodeNotADB     = engine.CodeNotADB
+
+	CodeConstraintCheck      = CodeConstraint | 1<<8
+	CodeConstraintForeignKey = CodeConstraint | 3<<8
+	CodeConstraintNotNull    = CodeConstraint | 5<<8
+	CodeConstraintPrimaryKey = CodeConstraint | 6<<8
+	CodeConstraintTrigger    = CodeConstraint | 7<<8
+	CodeConstraintUnique     = CodeConstraint | 8<<8
+)
+
+// Sentinel errors for the conditions callers branch on. Each matches, with
+// errors.Is, every *Error of that code.
+var (
+	// ErrBusy: the database file is locked by another connection and the
+	// busy timeout ran out.
+	ErrBusy error = &sentinel{code: CodeBusy, text: "turso: database is busy"}
+	// ErrLocked: a table is locked by another statement of the same
+	// connection or of a shared cache.
+	ErrLocked error = &sentinel{code: CodeLocked, text: "turso: table is locked"}
+	// ErrReadOnly: a write to a database opened read-only or with
+	// query_only.
+	ErrReadOnly error = &sentinel{code: CodeReadOnly, text: "turso: database is read-only"}
+	// ErrInterrupt: the statement was interrupted (by a context's end, the
+	// driver then returns the context's error instead).
+	ErrInterrupt error = &sentinel{code: CodeInterrupt, text: "turso: interrupted"}
+	// ErrConstraint: any constraint violation; the ErrConstraint* errors
+	// below narrow it down.
+	ErrConstraint           error = &sentinel{code: CodeConstraint, text: "turso: constraint failed"}
+	ErrConstraintUnique     error = &sentinel{extended: CodeConstraintUnique, text: "turso: UNIQUE constraint failed"}
+	ErrConstraintPrimaryKey error = &sentinel{extended: CodeConstraintPrimaryKey, text: "turso: PRIMARY KEY constraint failed"}
+	ErrConstraintForeignKey error = &sentinel{extended: CodeConstraintForeignKey, text: "turso: FOREIGN KEY constraint failed"}
+	ErrConstraintNotNull    error = &sentinel{extended: CodeConstraintNotNull, text: "turso: NOT NULL constraint failed"}
+	ErrConstraintCheck      error = &sentinel{extended: CodeConstraintCheck, text: "turso: CHECK constraint failed"}
+	ErrConstraintTrigger    error = &sentinel{extended: CodeConstraintTrigger, text: "turso: constraint failed in a trigger"}
+)
+
+// errClosed is returned when a closed connection, statement or result set
+// is used.
+var errClosed = errors.New("turso: use of a closed connection, statement or rows")
+
+// wrapErr turns an engine failure into an *Error carrying the SQL that
+// failed. Other errors pass through unchanged.
+func wrapErr(err error, sql string) error {
+	var ee *engine.Error
+	if !errors.As(err, &ee) {
+		if errors.Is(err, engine.ErrClosed) {
+			return errClosed
+		}
+		return err
+	}
+	return &Error{Code: ee.Code, ExtendedCode: ee.ExtendedCode, SystemErrno: ee.SystemErrno, Message: ee.Message, SQL: sql}
+}
+
+// ctxErr returns the context's error in place of err when the context ended
+// while the statement ran: the engine's interrupt error then only says
+// that the driver stopped the statement because of it.
+func ctxErr(ctx context.Context, err error) error {
+	if cerr := ctx.Err(); cerr != nil {
+		return cerr
+	}
+	return err
+}
+
+// argError reports arguments that do not fit a statement.
+func argError(format string, args ...any) error {
+	return fmt.Errorf("turso: "+format, args...)
+}

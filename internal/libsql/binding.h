@@ -1,0 +1,56 @@
+/*
+ * Helpers that fold several SQLite calls into one, so that the Go side pays
+ * one cgo crossing per bind, per row and per exec instead of one per call.
+ */
+#ifndef TURSO_BINDING_H
+#define TURSO_BINDING_H
+
+#include "sqlite3_api.h"
+
+/* tg_value carries one argument into C or one column out of it. Text and
+ * blob bytes live in C memory (p, n). */
+typedef struct {
+	int type; /* SQLITE_INTEGER, SQLITE_FLOAT, SQLITE_TEXT, SQLITE_BLOB, SQLITE_NULL */
+	int n;
+	sqlite3_int64 i;
+	double f;
+	const void *p;
+} tg_value;
+
+/* tg_bind resets s, clears its bindings and binds args[k] to parameter k+1. */
+int tg_bind(sqlite3_stmt *s, const tg_value *args, int nargs);
+
+/* tg_step steps s. On SQLITE_ROW it stores the column count in *ncol and,
+ * when it is at most cap, fills row with the columns. On SQLITE_DONE it
+ * resets s so that it holds no lock. Any other result is returned as is,
+ * with s left for the caller to inspect and reset. */
+int tg_step(sqlite3_stmt *s, tg_value *row, int cap, int *ncol);
+
+/* tg_start binds args as tg_bind does, then steps as tg_step does, and
+ * stores in *reprep how often s has been re-prepared after schema changes. */
+int tg_start(sqlite3_stmt *s, const tg_value *args, int nargs, tg_value *row, int cap, int *ncol, int *reprep);
+
+/* tg_fill fills row with the current row's first n columns. */
+void tg_fill(sqlite3_stmt *s, tg_value *row, int n);
+
+/* tg_exec binds args, steps s to completion and resets it, storing the
+ * changes and last insert rowid. On failure it returns the step's result
+ * and leaves s unreset so that the caller can read the error first. */
+int tg_exec(sqlite3_stmt *s, const tg_value *args, int nargs, sqlite3_int64 *changes, sqlite3_int64 *rowid);
+
+/* tg_open opens a connection and sets its busy timeout. On failure *db may still need closing. */
+int tg_open(const char *name, int flags, int busy_ms, sqlite3 **db);
+
+/* libSQL's Rust API, used only to run its one-time initialization. */
+typedef struct libsql_database libsql_database;
+int libsql_open_ext(const char *url, const libsql_database **out_db, const char **out_err_msg);
+void libsql_close(const libsql_database *db);
+void libsql_free_string(const char *ptr);
+
+/* tg_init_libsql runs libSQL's Rust initialization (which must configure
+ * SQLite before anything else touches it) by opening and closing an
+ * in-memory database through its API. It returns the Rust layer's error
+ * message, to be freed with libsql_free_string, or NULL. */
+const char *tg_init_libsql(void);
+
+#endif

@@ -1,0 +1,124 @@
+package turso
+
+import (
+	"context"
+	"database/sql/driver"
+	"io"
+	"reflect"
+)
+
+// rows is the result set of a query. It holds its prepared statement busy
+// until Close.
+type rows struct {
+	c   *conn
+	p   *prepared // nil for a query that held no statement
+	ctx context.Context
+	// pending is set while the row of the query's first step is unread;
+	// done once the statement has no more rows.
+	pending bool
+	done    bool
+	closed  bool
+	stop    func() // ends the context watch
+}
+
+var (
+	_ driver.Rows                           = (*rows)(nil)
+	_ driver.RowsColumnTypeDatabaseTypeName = (*rows)(nil)
+	_ driver.RowsColumnTypeScanType         = (*rows)(nil)
+	_ driver.RowsColumnTypeNullable         = (*rows)(nil)
+	_ driver.RowsColumnTypeLength           = (*rows)(nil)
+	_ driver.RowsColumnTypePrecisionScale   = (*rows)(nil)
+)
+
+// Columns returns the names of the result columns.
+func (r *rows) Columns() []string {
+	if r.p == nil {
+		return nil
+	}
+	return r.p.cols
+}
+
+// Next reads the next row into dest, converting values as the package
+// documentation describes. It returns io.EOF after the last row.
+func (r *rows) Next(dest []driver.Value) error {
+	if r.closed {
+		return errClosed
+	}
+	if r.done {
+		return io.EOF
+	}
+	if r.pending {
+		r.pending = false
+	} else {
+		if r.ctx.Done() != nil {
+			if err := r.ctx.Err(); err != nil {
+				return err
+			}
+		}
+		hasRow, err := r.p.s.Step()
+		if err != nil {
+			r.done = true
+			return ctxErr(r.ctx, wrapErr(err, r.p.query))
+		}
+		if !hasRow {
+			r.done = true
+			return io.EOF
+		}
+	}
+	row := r.p.s.Row()
+	if len(row) != len(r.p.cols) {
+		r.p.describe(len(row))
+	}
+	convertRow(dest, row, r.p.kinds, r.c.cfg.loc)
+	return nil
+}
+
+// Close ends the query, resetting its statement so that it holds no lock.
+// Closing twice, or after the connection closed, is harmless.
+func (r *rows) Close() error {
+	if r.closed {
+		return nil
+	}
+	r.closed = true
+	defer r.stop()
+	if r.p == nil {
+		return nil
+	}
+	if !r.done && !r.c.closed {
+		r.p.s.Reset()
+	}
+	r.c.finish(r.p)
+	return nil
+}
+
+// ColumnTypeDatabaseTypeName returns the column's declared type as written
+// in the schema (as mattn/go-sqlite3 does), or "" for an expression.
+func (r *rows) ColumnTypeDatabaseTypeName(i int) string {
+	return r.p.s.ColumnDeclType(i)
+}
+
+// ColumnTypeScanType returns the type to scan the column into, decided by
+// its declared type as mattn/go-sqlite3 decides it.
+func (r *rows) ColumnTypeScanType(i int) reflect.Type {
+	return scanType(r.p.s.ColumnDeclType(i))
+}
+
+// ColumnTypeNullable reports whether the column may be NULL: false for a
+// column read straight from a table column declared NOT NULL, true for
+// other table columns; unknown (ok false) for expressions.
+func (r *rows) ColumnTypeNullable(i int) (nullable, ok bool) {
+	notNull, known := r.p.s.ColumnNotNull(i)
+	return !notNull, known
+}
+
+// ColumnTypeLength returns the length declared for a VARCHAR(n)-like
+// column, or math.MaxInt64 for TEXT and BLOB columns.
+func (r *rows) ColumnTypeLength(i int) (length int64, ok bool) {
+	return declLength(r.p.s.ColumnDeclType(i))
+}
+
+// ColumnTypePrecisionScale returns the precision and scale declared for a
+// DECIMAL(p,s)-like column.
+func (r *rows) ColumnTypePrecisionScale(i int) (precision, scale int64, ok bool) {
+	return declPrecisionScale(r.p.s.ColumnDeclType(i))
+}

@@ -1,0 +1,67 @@
+package turso
+
+import (
+	"context"
+	"database/sql/driver"
+)
+
+// tx is a transaction begun by BeginTx.
+type tx struct {
+	c    *conn
+	done bool
+}
+
+var _ driver.Tx = (*tx)(nil)
+
+// Commit commits the transaction. If COMMIT fails, the transaction is
+// rolled back (as mattn/go-sqlite3 does), since database/sql considers it
+// over either way, and the COMMIT error is returned.
+func (t *tx) Commit() error {
+	if err := t.begin(); err != nil {
+		return err
+	}
+	defer t.end()
+	if err := t.c.execSimple(context.Background(), "COMMIT"); err != nil {
+		if !t.c.ec.Autocommit() {
+			t.c.execSimple(context.Background(), "ROLLBACK")
+		}
+		return err
+	}
+	return nil
+}
+
+// Rollback rolls the transaction back. A transaction the engine already
+// rolled back (an interrupted write, some errors such as a full disk) is
+// over as asked, and Rollback returns nil.
+func (t *tx) Rollback() error {
+	if err := t.begin(); err != nil {
+		return err
+	}
+	defer t.end()
+	if t.c.ec.Autocommit() {
+		return nil
+	}
+	return t.c.execSimple(context.Background(), "ROLLBACK")
+}
+
+// begin checks that the transaction can still end.
+func (t *tx) begin() error {
+	if t.done || t.c.closed {
+		return errClosed
+	}
+	return nil
+}
+
+// end marks the transaction over and lifts a read-only transaction's
+// query_only.
+func (t *tx) end() {
+	t.done = true
+	if t.c.readOnlyTx {
+		t.c.readOnlyTx = false
+		restore := t.c.cfg.pragma("query_only")
+		if restore == "" {
+			restore = "0"
+		}
+		t.c.execSimple(context.Background(), "PRAGMA query_only = "+restore)
+	}
+}
