@@ -18,6 +18,9 @@ type conn struct {
 	// readOnlyTx is set while a read-only transaction runs; its end
 	// restores query_only.
 	readOnlyTx bool
+	// cc holds the connections of concurrent transactions (concurrent.go);
+	// while one runs, ec and cache are those of its overlay.
+	cc *ccConn
 }
 
 var (
@@ -50,14 +53,14 @@ func (c *conn) acquire(query string) (*prepared, string, error) {
 	if s == nil {
 		return nil, tail, nil
 	}
-	return newPrepared(s), tail, nil
+	return newPrepared(s, c.ec), tail, nil
 }
 
 // release gives back a statement acquire returned: to the cache when it is
-// a whole query, else it is finalized.
+// a whole query of the current engine connection, else it is finalized.
 func (c *conn) release(p *prepared, cacheable bool) {
 	p.busy, p.owned = false, false
-	if cacheable && !c.closed {
+	if cacheable && !c.closed && p.ec == c.ec {
 		c.cache.put(p)
 		return
 	}
@@ -72,8 +75,9 @@ func (c *conn) watch(ctx context.Context) (stop func()) {
 		return func() {}
 	}
 	done := make(chan struct{})
+	ec := c.ec
 	stopFunc := context.AfterFunc(ctx, func() {
-		c.ec.Interrupt()
+		ec.Interrupt()
 		close(done)
 	})
 	return func() {
@@ -292,22 +296,30 @@ func (c *conn) Begin() (driver.Tx, error) {
 	return c.BeginTx(context.Background(), driver.TxOptions{})
 }
 
-// BeginTx begins a transaction the way _txlock says. SQLite transactions
-// are serializable, so only the default and serializable isolation levels
-// are accepted. A read-only transaction begins deferred and refuses writes
+// BeginTx begins a transaction the way _txlock says. A write transaction
+// at isolation level Snapshot, or at the default level when _txlock is
+// concurrent, is a concurrent transaction (see BeginConcurrent); the other
+// transactions are SQLite's, which are serializable, so the other levels
+// are refused. A read-only transaction begins deferred and refuses writes
 // (with query_only) until it ends.
 func (c *conn) BeginTx(ctx context.Context, opts driver.TxOptions) (driver.Tx, error) {
 	if c.closed {
 		return nil, driver.ErrBadConn
 	}
-	switch sql.IsolationLevel(opts.Isolation) {
-	case sql.LevelDefault, sql.LevelSerializable:
+	level := sql.IsolationLevel(opts.Isolation)
+	switch level {
+	case sql.LevelDefault, sql.LevelSerializable, sql.LevelSnapshot:
 	default:
-		return nil, fmt.Errorf("turso: isolation level %v is not supported: SQLite transactions are serializable", sql.IsolationLevel(opts.Isolation))
+		return nil, fmt.Errorf("turso: isolation level %v is not supported: SQLite transactions are serializable, concurrent ones snapshot", level)
 	}
 	begin := c.cfg.txLock
-	if opts.ReadOnly {
+	switch {
+	case opts.ReadOnly:
 		begin = "BEGIN"
+	case level == sql.LevelSnapshot || (level == sql.LevelDefault && begin == txLockConcurrent):
+		return c.beginConcurrent(ctx)
+	case begin == txLockConcurrent:
+		begin = "BEGIN IMMEDIATE" // serializable asked of a concurrent pool
 	}
 	if err := c.execSimple(ctx, begin); err != nil {
 		return nil, err
@@ -364,6 +376,10 @@ func (c *conn) Close() error {
 		return nil
 	}
 	c.closed = true
+	if c.cc != nil {
+		c.cc.close(c)
+		c.cc = nil
+	}
 	c.cache.clear()
 	return wrapErr(c.ec.Close(), "")
 }

@@ -32,6 +32,10 @@ type config struct {
 	pragmas []pragma
 
 	connInit []func(ctx context.Context, c driver.Conn) error
+
+	// shared is what the connections of one pool share for concurrent
+	// transactions (see concurrent.go).
+	shared *sharedState
 }
 
 // pragma is one "PRAGMA name = value" to run on every new connection.
@@ -45,6 +49,7 @@ func defaultConfig() *config {
 		busyTimeout:   5 * time.Second,
 		txLock:        "BEGIN",
 		stmtCacheSize: defaultStmtCacheSize,
+		shared:        &sharedState{},
 	}
 	c.setPragma("synchronous", "NORMAL")
 	return c
@@ -215,9 +220,9 @@ func parseTxLock(v string) (string, error) {
 	case "exclusive":
 		return "BEGIN EXCLUSIVE", nil
 	case "concurrent":
-		return "", fmt.Errorf("concurrent transactions are not available in this version")
+		return txLockConcurrent, nil
 	}
-	return "", fmt.Errorf("want deferred, immediate or exclusive")
+	return "", fmt.Errorf("want deferred, immediate, exclusive or concurrent")
 }
 
 // parseDSN reads a data source name into c (see the package documentation

@@ -12,7 +12,9 @@ import (
 // rows) and lives either with a Stmt, with open rows, or in the connection's
 // statement cache.
 type prepared struct {
-	s       engine.Stmt
+	s engine.Stmt
+	// ec is the engine connection s belongs to.
+	ec      engine.Conn
 	query   string
 	nparams int
 	// busy is set while rows of the statement are open; owned while a
@@ -35,8 +37,8 @@ type prepared struct {
 	prev, next *prepared
 }
 
-func newPrepared(s engine.Stmt) *prepared {
-	return &prepared{s: s, query: s.SQL(), nparams: s.NumParams()}
+func newPrepared(s engine.Stmt, ec engine.Conn) *prepared {
+	return &prepared{s: s, ec: ec, query: s.SQL(), nparams: s.NumParams()}
 }
 
 // bind converts args to engine values in parameter order. Positional

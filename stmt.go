@@ -52,8 +52,10 @@ func (s *stmt) ExecContext(ctx context.Context, args []driver.NamedValue) (drive
 	if err := s.check(ctx); err != nil {
 		return nil, err
 	}
-	if s.p == nil || s.p.busy {
-		// Several statements, or the statement still has open rows.
+	if s.p == nil || s.p.busy || s.p.ec != s.c.ec {
+		// Several statements, the statement still has open rows, or it was
+		// prepared outside the concurrent transaction now running (or in
+		// one that ended).
 		return s.c.ExecContext(ctx, s.query, args)
 	}
 	vals, err := s.p.bind(args)
@@ -74,7 +76,7 @@ func (s *stmt) QueryContext(ctx context.Context, args []driver.NamedValue) (driv
 	if err := s.check(ctx); err != nil {
 		return nil, err
 	}
-	if s.p == nil || s.p.busy {
+	if s.p == nil || s.p.busy || s.p.ec != s.c.ec {
 		return s.c.QueryContext(ctx, s.query, args)
 	}
 	return s.c.start(ctx, s.p, args, s.c.watch(ctx))

@@ -10,6 +10,7 @@ package libsql
 /*
 #include <stdlib.h>
 #include "binding.h"
+#include "overlay.h"
 */
 import "C"
 
@@ -79,6 +80,13 @@ func (Engine) Open(cfg engine.Config) (engine.Conn, error) {
 			C.sqlite3_close_v2(db)
 		}
 		return nil, err
+	}
+	if cfg.NoTriggers {
+		if rc := C.tg_set_triggers(db, 0); rc != C.SQLITE_OK {
+			err := lastError(db)
+			C.sqlite3_close_v2(db)
+			return nil, err
+		}
 	}
 	return &conn{db: db, stmts: make(map[*stmt]struct{})}, nil
 }

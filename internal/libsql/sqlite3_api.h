@@ -110,4 +110,133 @@ int sqlite3_table_column_metadata(sqlite3 *db, const char *zDbName, const char *
 void *sqlite3_malloc64(sqlite3_uint64);
 void sqlite3_free(void *);
 
+/* Result codes, flags and constants used by the overlay VFS, the update
+ * hook and the authorizer (overlay.c, overlay.go). */
+#define SQLITE_PERM 3
+#define SQLITE_NOMEM 7
+#define SQLITE_NOTFOUND 12
+#define SQLITE_AUTH 23
+#define SQLITE_IOERR_READ (SQLITE_IOERR | (1 << 8))
+#define SQLITE_IOERR_SHORT_READ (SQLITE_IOERR | (2 << 8))
+#define SQLITE_IOERR_WRITE (SQLITE_IOERR | (3 << 8))
+#define SQLITE_OPEN_MAIN_DB 0x00000100
+#define SQLITE_DBCONFIG_ENABLE_TRIGGER 1003
+
+#define SQLITE_DENY 1
+#define SQLITE_IGNORE 2
+
+#define SQLITE_CREATE_INDEX 1
+#define SQLITE_CREATE_TABLE 2
+#define SQLITE_CREATE_TEMP_INDEX 3
+#define SQLITE_CREATE_TEMP_TABLE 4
+#define SQLITE_CREATE_TEMP_TRIGGER 5
+#define SQLITE_CREATE_TEMP_VIEW 6
+#define SQLITE_CREATE_TRIGGER 7
+#define SQLITE_CREATE_VIEW 8
+#define SQLITE_DELETE 9
+#define SQLITE_DROP_INDEX 10
+#define SQLITE_DROP_TABLE 11
+#define SQLITE_DROP_TEMP_INDEX 12
+#define SQLITE_DROP_TEMP_TABLE 13
+#define SQLITE_DROP_TEMP_TRIGGER 14
+#define SQLITE_DROP_TEMP_VIEW 15
+#define SQLITE_DROP_TRIGGER 16
+#define SQLITE_DROP_VIEW 17
+#define SQLITE_INSERT 18
+#define SQLITE_PRAGMA 19
+#define SQLITE_READ 20
+#define SQLITE_SELECT 21
+#define SQLITE_TRANSACTION 22
+#define SQLITE_UPDATE 23
+#define SQLITE_ATTACH 24
+#define SQLITE_DETACH 25
+#define SQLITE_ALTER_TABLE 26
+#define SQLITE_REINDEX 27
+#define SQLITE_ANALYZE 28
+#define SQLITE_CREATE_VTABLE 29
+#define SQLITE_DROP_VTABLE 30
+#define SQLITE_FUNCTION 31
+#define SQLITE_SAVEPOINT 32
+#define SQLITE_RECURSIVE 33
+
+typedef const char *sqlite3_filename;
+typedef struct sqlite3_file sqlite3_file;
+struct sqlite3_file {
+	const struct sqlite3_io_methods *pMethods; /* Methods for an open file */
+};
+
+typedef struct sqlite3_io_methods sqlite3_io_methods;
+struct sqlite3_io_methods {
+	int iVersion;
+	int (*xClose)(sqlite3_file *);
+	int (*xRead)(sqlite3_file *, void *, int iAmt, sqlite3_int64 iOfst);
+	int (*xWrite)(sqlite3_file *, const void *, int iAmt, sqlite3_int64 iOfst);
+	int (*xTruncate)(sqlite3_file *, sqlite3_int64 size);
+	int (*xSync)(sqlite3_file *, int flags);
+	int (*xFileSize)(sqlite3_file *, sqlite3_int64 *pSize);
+	int (*xLock)(sqlite3_file *, int);
+	int (*xUnlock)(sqlite3_file *, int);
+	int (*xCheckReservedLock)(sqlite3_file *, int *pResOut);
+	int (*xFileControl)(sqlite3_file *, int op, void *pArg);
+	int (*xSectorSize)(sqlite3_file *);
+	int (*xDeviceCharacteristics)(sqlite3_file *);
+	/* Methods above are valid for version 1 */
+	int (*xShmMap)(sqlite3_file *, int iPg, int pgsz, int, void volatile **);
+	int (*xShmLock)(sqlite3_file *, int offset, int n, int flags);
+	void (*xShmBarrier)(sqlite3_file *);
+	int (*xShmUnmap)(sqlite3_file *, int deleteFlag);
+	/* Methods above are valid for version 2 */
+	int (*xFetch)(sqlite3_file *, sqlite3_int64 iOfst, int iAmt, void **pp);
+	int (*xUnfetch)(sqlite3_file *, sqlite3_int64 iOfst, void *p);
+	/* Methods above are valid for version 3 */
+	/* Additional methods may be added in future releases */
+};
+
+typedef struct sqlite3_vfs sqlite3_vfs;
+typedef void (*sqlite3_syscall_ptr)(void);
+struct sqlite3_vfs {
+	int iVersion;       /* Structure version number (currently 3) */
+	int szOsFile;       /* Size of subclassed sqlite3_file */
+	int mxPathname;     /* Maximum file pathname length */
+	sqlite3_vfs *pNext; /* Next registered VFS */
+	const char *zName;  /* Name of this virtual file system */
+	void *pAppData;     /* Pointer to application-specific data */
+	int (*xOpen)(sqlite3_vfs *, sqlite3_filename zName, sqlite3_file *, int flags, int *pOutFlags);
+	int (*xDelete)(sqlite3_vfs *, const char *zName, int syncDir);
+	int (*xAccess)(sqlite3_vfs *, const char *zName, int flags, int *pResOut);
+	int (*xFullPathname)(sqlite3_vfs *, const char *zName, int nOut, char *zOut);
+	void *(*xDlOpen)(sqlite3_vfs *, const char *zFilename);
+	void (*xDlError)(sqlite3_vfs *, int nByte, char *zErrMsg);
+	void (*(*xDlSym)(sqlite3_vfs *, void *, const char *zSymbol))(void);
+	void (*xDlClose)(sqlite3_vfs *, void *);
+	int (*xRandomness)(sqlite3_vfs *, int nByte, char *zOut);
+	int (*xSleep)(sqlite3_vfs *, int microseconds);
+	int (*xCurrentTime)(sqlite3_vfs *, double *);
+	int (*xGetLastError)(sqlite3_vfs *, int, char *);
+	/*
+	** The methods above are in version 1 of the sqlite_vfs object
+	** definition.  Those that follow are added in version 2 or later
+	*/
+	int (*xCurrentTimeInt64)(sqlite3_vfs *, sqlite3_int64 *);
+	/*
+	** The methods above are in versions 1 and 2 of the sqlite_vfs object.
+	** Those below are for version 3 and greater.
+	*/
+	int (*xSetSystemCall)(sqlite3_vfs *, const char *zName, sqlite3_syscall_ptr);
+	sqlite3_syscall_ptr (*xGetSystemCall)(sqlite3_vfs *, const char *zName);
+	const char *(*xNextSystemCall)(sqlite3_vfs *, const char *zName);
+	/*
+	** The methods above are in versions 1 through 3 of the sqlite_vfs object.
+	** New fields may be appended in future versions.  The iVersion
+	** value will increment whenever this happens.
+	*/
+};
+
+sqlite3_vfs *sqlite3_vfs_find(const char *zVfsName);
+int sqlite3_vfs_register(sqlite3_vfs *, int makeDflt);
+int sqlite3_db_config(sqlite3 *, int op, ...);
+void *sqlite3_update_hook(sqlite3 *, void (*)(void *, int, char const *, char const *, sqlite3_int64), void *);
+int sqlite3_set_authorizer(sqlite3 *, int (*xAuth)(void *, int, const char *, const char *, const char *, const char *),
+                           void *pUserData);
+
 #endif
