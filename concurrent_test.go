@@ -4,9 +4,13 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"math/rand/v2"
 	"path/filepath"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/turso-go/turso"
 )
@@ -171,5 +175,101 @@ func TestConcurrentNeedsWAL(t *testing.T) {
 	_, err = turso.BeginConcurrent(context.Background(), db)
 	if !errors.Is(err, turso.ErrNotWAL) || !strings.Contains(err.Error(), "delete") {
 		t.Fatalf("got %v, want ErrNotWAL naming the journal mode", err)
+	}
+}
+
+// TestConcurrentBankInvariant moves money between 100 accounts from 8
+// goroutines with RunConcurrent, with think time inside each transaction,
+// and checks that money is neither made nor lost, that no balance goes
+// negative, and that the log has exactly one row per transfer made.
+func TestConcurrentBankInvariant(t *testing.T) {
+	const accounts, workers, initial = 100, 8, 1000
+	transfers := 10000
+	if testing.Short() {
+		transfers = 1000
+	}
+	db, _ := openWAL(t, "_busy_timeout=10000",
+		"CREATE TABLE acct(id INTEGER PRIMARY KEY, bal INTEGER NOT NULL CHECK (bal >= 0))",
+		"CREATE TABLE xfer(id INTEGER PRIMARY KEY, src INTEGER NOT NULL, dst INTEGER NOT NULL, amount INTEGER NOT NULL)",
+	)
+	for i := 1; i <= accounts; i++ {
+		mustExec(t, db, "INSERT INTO acct VALUES (?, ?)", i, initial)
+	}
+	db.SetMaxOpenConns(workers + 2)
+	ctx := context.Background()
+	var attempts, made, skipped atomic.Int64
+	var wg sync.WaitGroup
+	errs := make(chan error, workers)
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			rng := rand.New(rand.NewPCG(uint64(w), 42))
+			for i := range transfers / workers {
+				src := rng.IntN(accounts) + 1
+				dst := (src+rng.IntN(accounts-1))%accounts + 1
+				amount := int64(rng.IntN(300) + 1)
+				id := w*1_000_000 + i
+				var moved bool
+				err := turso.RunConcurrent(ctx, db, func(tx *sql.Tx) error {
+					attempts.Add(1)
+					moved = false
+					var bal int64
+					if err := tx.QueryRow("SELECT bal FROM acct WHERE id = ?", src).Scan(&bal); err != nil {
+						return err
+					}
+					time.Sleep(200 * time.Microsecond) // think time
+					if bal < amount {
+						return nil
+					}
+					if _, err := tx.Exec("UPDATE acct SET bal = bal - ? WHERE id = ?", amount, src); err != nil {
+						return err
+					}
+					if _, err := tx.Exec("UPDATE acct SET bal = bal + ? WHERE id = ?", amount, dst); err != nil {
+						return err
+					}
+					if _, err := tx.Exec("INSERT INTO xfer VALUES (?, ?, ?, ?)", id, src, dst, amount); err != nil {
+						return err
+					}
+					moved = true
+					return nil
+				})
+				if err != nil {
+					errs <- err
+					return
+				}
+				if moved {
+					made.Add(1)
+				} else {
+					skipped.Add(1)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatal(err)
+	}
+	if got := queryInt(t, db, "SELECT sum(bal) FROM acct"); got != accounts*initial {
+		t.Errorf("total = %d, want %d", got, accounts*initial)
+	}
+	if got := queryInt(t, db, "SELECT count(*) FROM acct WHERE bal < 0"); got != 0 {
+		t.Errorf("%d negative balances", got)
+	}
+	if got := queryInt(t, db, "SELECT count(*) FROM xfer"); got != made.Load() {
+		t.Errorf("log has %d rows, %d transfers were made", got, made.Load())
+	}
+	// Replaying the log from the initial balances gives the final ones.
+	if got := queryInt(t, db, `SELECT count(*) FROM acct a WHERE a.bal != ? 
+		- coalesce((SELECT sum(amount) FROM xfer WHERE src = a.id), 0)
+		+ coalesce((SELECT sum(amount) FROM xfer WHERE dst = a.id), 0)`, initial); got != 0 {
+		t.Errorf("%d accounts disagree with the transfer log", got)
+	}
+	done := made.Load() + skipped.Load()
+	t.Logf("%d transactions committed (%d transfers, %d skipped for lack of funds), %d attempts: %.1f%% retried on conflict",
+		done, made.Load(), skipped.Load(), attempts.Load(), 100*float64(attempts.Load()-done)/float64(attempts.Load()))
+	if done != int64(transfers/workers*workers) {
+		t.Errorf("%d transactions done, want %d", done, transfers)
 	}
 }
