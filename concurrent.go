@@ -385,8 +385,14 @@ func (t *ccTx) Commit() error {
 		return errClosed
 	}
 	t.done = true
-	defer t.c.endConcurrent()
-	return t.commit()
+	changes, err := t.collect()
+	// The snapshot is no longer needed: release it before writing, so
+	// that it holds back no checkpoint.
+	t.c.endConcurrent()
+	if err != nil || len(changes) == 0 {
+		return err
+	}
+	return t.commit(changes)
 }
 
 // Rollback discards the transaction.
@@ -407,39 +413,43 @@ type change struct {
 	before, after []engine.Value
 }
 
-func (t *ccTx) commit() error {
+// collect reads the snapshot and final images of the rows the transaction
+// wrote, and returns those that changed.
+func (t *ccTx) collect() ([]change, error) {
 	cc := t.c.cc
 	written := cc.overlay.Written()
 	if len(written) == 0 {
-		return nil
+		return nil, nil
 	}
 	if cc.schema != t.schema || cc.tables == nil {
 		cc.tables, cc.schema = make(map[string]*tableInfo), t.schema
 	}
-	// Read the images before taking the lock: neither changes any more.
 	changes := make([]change, 0, len(written))
 	for _, ref := range written {
 		info, err := cc.table(ref.Table)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		after, err := cc.ostmts.image(cc.overlay, info.selectSQL, ref.RowID)
 		if err != nil {
-			return wrapErr(err, info.selectSQL)
+			return nil, wrapErr(err, info.selectSQL)
 		}
 		before, err := cc.rstmts.image(cc.reader, info.selectSQL, ref.RowID)
 		if err != nil {
-			return wrapErr(err, info.selectSQL)
+			return nil, wrapErr(err, info.selectSQL)
 		}
 		if sameImage(before, after) {
 			continue // written, then written back (or rolled back to a savepoint)
 		}
 		changes = append(changes, change{info: info, rowid: ref.RowID, before: before, after: after})
 	}
-	if len(changes) == 0 {
-		return nil
-	}
-	sh := cc.shared
+	return changes, nil
+}
+
+// commit validates and applies the changes in one transaction of the
+// pool's writer.
+func (t *ccTx) commit(changes []change) error {
+	sh := t.c.cfg.shared
 	sh.mu.Lock()
 	defer sh.mu.Unlock()
 	w, err := sh.writerConn(t.c.cfg)
