@@ -15,9 +15,9 @@ import (
 	"github.com/turso-go/turso"
 )
 
-// openWAL opens a pool on a new WAL database in a test directory and runs
+// ccOpen opens a pool on a new WAL database in a test directory and runs
 // the setup statements.
-func openWAL(t *testing.T, params string, setup ...string) (*sql.DB, string) {
+func ccOpen(t *testing.T, params string, setup ...string) (*sql.DB, string) {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "cc.db")
 	dsn := path + "?_journal_mode=WAL"
@@ -37,7 +37,7 @@ func openWAL(t *testing.T, params string, setup ...string) (*sql.DB, string) {
 	return db, dsn
 }
 
-func begin(t *testing.T, db *sql.DB) *sql.Tx {
+func ccBegin(t *testing.T, db *sql.DB) *sql.Tx {
 	t.Helper()
 	tx, err := turso.BeginConcurrent(context.Background(), db)
 	if err != nil {
@@ -46,7 +46,7 @@ func begin(t *testing.T, db *sql.DB) *sql.Tx {
 	return tx
 }
 
-func mustExec(t *testing.T, q interface {
+func ccExec(t *testing.T, q interface {
 	Exec(string, ...any) (sql.Result, error)
 }, query string, args ...any) sql.Result {
 	t.Helper()
@@ -57,7 +57,7 @@ func mustExec(t *testing.T, q interface {
 	return res
 }
 
-func queryInt(t *testing.T, q interface {
+func ccInt(t *testing.T, q interface {
 	QueryRow(string, ...any) *sql.Row
 }, query string, args ...any) int64 {
 	t.Helper()
@@ -75,35 +75,35 @@ var accountsSetup = []string{
 }
 
 func TestConcurrentDifferentRowsSamePageBothCommit(t *testing.T) {
-	db, _ := openWAL(t, "", accountsSetup...)
-	if pages := queryInt(t, db, "SELECT count(*) FROM dbstat WHERE name = 'acct'"); pages != 1 {
+	db, _ := ccOpen(t, "", accountsSetup...)
+	if pages := ccInt(t, db, "SELECT count(*) FROM dbstat WHERE name = 'acct'"); pages != 1 {
 		t.Fatalf("acct spans %d pages, want 1", pages)
 	}
-	t1, t2 := begin(t, db), begin(t, db)
-	mustExec(t, t1, "UPDATE acct SET bal = bal + 1 WHERE id = 1")
-	mustExec(t, t2, "UPDATE acct SET bal = bal + 2 WHERE id = 2")
+	t1, t2 := ccBegin(t, db), ccBegin(t, db)
+	ccExec(t, t1, "UPDATE acct SET bal = bal + 1 WHERE id = 1")
+	ccExec(t, t2, "UPDATE acct SET bal = bal + 2 WHERE id = 2")
 	if err := t1.Commit(); err != nil {
 		t.Fatalf("first commit: %v", err)
 	}
 	if err := t2.Commit(); err != nil {
 		t.Fatalf("second commit: %v", err)
 	}
-	if got := queryInt(t, db, "SELECT bal FROM acct WHERE id = 1"); got != 101 {
+	if got := ccInt(t, db, "SELECT bal FROM acct WHERE id = 1"); got != 101 {
 		t.Errorf("row 1 = %d, want 101", got)
 	}
-	if got := queryInt(t, db, "SELECT bal FROM acct WHERE id = 2"); got != 102 {
+	if got := ccInt(t, db, "SELECT bal FROM acct WHERE id = 2"); got != 102 {
 		t.Errorf("row 2 = %d, want 102", got)
 	}
-	if got := queryInt(t, db, "SELECT sum(bal) FROM acct"); got != 5003 {
+	if got := ccInt(t, db, "SELECT sum(bal) FROM acct"); got != 5003 {
 		t.Errorf("sum = %d, want 5003", got)
 	}
 }
 
 func TestConcurrentSameRowConflicts(t *testing.T) {
-	db, _ := openWAL(t, "", accountsSetup...)
-	t1, t2 := begin(t, db), begin(t, db)
-	mustExec(t, t1, "UPDATE acct SET bal = bal + 1 WHERE id = 7")
-	mustExec(t, t2, "UPDATE acct SET bal = bal + 2 WHERE id = 7")
+	db, _ := ccOpen(t, "", accountsSetup...)
+	t1, t2 := ccBegin(t, db), ccBegin(t, db)
+	ccExec(t, t1, "UPDATE acct SET bal = bal + 1 WHERE id = 7")
+	ccExec(t, t2, "UPDATE acct SET bal = bal + 2 WHERE id = 7")
 	err1, err2 := t1.Commit(), t2.Commit()
 	if err1 != nil {
 		t.Fatalf("first committer: %v", err1)
@@ -115,23 +115,23 @@ func TestConcurrentSameRowConflicts(t *testing.T) {
 	if !errors.As(err2, &ce) || ce.Table != "acct" || ce.RowID != 7 {
 		t.Errorf("conflict error = %#v, want row 7 of acct", ce)
 	}
-	if got := queryInt(t, db, "SELECT bal FROM acct WHERE id = 7"); got != 101 {
+	if got := ccInt(t, db, "SELECT bal FROM acct WHERE id = 7"); got != 101 {
 		t.Errorf("row 7 = %d, want 101 (the loser must leave no trace)", got)
 	}
 }
 
 func TestConcurrentSnapshotIsolation(t *testing.T) {
-	db, _ := openWAL(t, "", accountsSetup...)
-	tx := begin(t, db)
-	if got := queryInt(t, tx, "SELECT count(*) FROM acct"); got != 50 {
+	db, _ := ccOpen(t, "", accountsSetup...)
+	tx := ccBegin(t, db)
+	if got := ccInt(t, tx, "SELECT count(*) FROM acct"); got != 50 {
 		t.Fatalf("count = %d", got)
 	}
-	mustExec(t, db, "INSERT INTO acct VALUES (1000, 5)")
-	mustExec(t, db, "UPDATE acct SET bal = 0 WHERE id = 3")
-	if got := queryInt(t, tx, "SELECT count(*) FROM acct"); got != 50 {
+	ccExec(t, db, "INSERT INTO acct VALUES (1000, 5)")
+	ccExec(t, db, "UPDATE acct SET bal = 0 WHERE id = 3")
+	if got := ccInt(t, tx, "SELECT count(*) FROM acct"); got != 50 {
 		t.Errorf("tx sees %d rows, want the snapshot's 50", got)
 	}
-	if got := queryInt(t, tx, "SELECT bal FROM acct WHERE id = 3"); got != 100 {
+	if got := ccInt(t, tx, "SELECT bal FROM acct WHERE id = 3"); got != 100 {
 		t.Errorf("tx sees bal %d for row 3, want the snapshot's 100", got)
 	}
 	if err := tx.Rollback(); err != nil {
@@ -140,27 +140,27 @@ func TestConcurrentSnapshotIsolation(t *testing.T) {
 }
 
 func TestConcurrentReadYourWritesAndRollback(t *testing.T) {
-	db, _ := openWAL(t, "", accountsSetup...)
-	tx := begin(t, db)
-	mustExec(t, tx, "UPDATE acct SET bal = 7 WHERE id = 1")
-	mustExec(t, tx, "INSERT INTO acct VALUES (500, 1)")
-	mustExec(t, tx, "DELETE FROM acct WHERE id = 2")
-	if got := queryInt(t, tx, "SELECT bal FROM acct WHERE id = 1"); got != 7 {
+	db, _ := ccOpen(t, "", accountsSetup...)
+	tx := ccBegin(t, db)
+	ccExec(t, tx, "UPDATE acct SET bal = 7 WHERE id = 1")
+	ccExec(t, tx, "INSERT INTO acct VALUES (500, 1)")
+	ccExec(t, tx, "DELETE FROM acct WHERE id = 2")
+	if got := ccInt(t, tx, "SELECT bal FROM acct WHERE id = 1"); got != 7 {
 		t.Errorf("tx reads %d, want its own 7", got)
 	}
-	if got := queryInt(t, tx, "SELECT count(*) FROM acct"); got != 50 {
+	if got := ccInt(t, tx, "SELECT count(*) FROM acct"); got != 50 {
 		t.Errorf("tx counts %d rows, want 50", got)
 	}
-	if got := queryInt(t, db, "SELECT bal FROM acct WHERE id = 1"); got != 100 {
+	if got := ccInt(t, db, "SELECT bal FROM acct WHERE id = 1"); got != 100 {
 		t.Errorf("outside the tx: %d, want 100", got)
 	}
 	if err := tx.Rollback(); err != nil {
 		t.Fatal(err)
 	}
-	if got := queryInt(t, db, "SELECT count(*) FROM acct WHERE id IN (1, 2, 500) AND bal = 100"); got != 2 {
+	if got := ccInt(t, db, "SELECT count(*) FROM acct WHERE id IN (1, 2, 500) AND bal = 100"); got != 2 {
 		t.Errorf("after rollback: %d of rows 1 and 2 intact (and no 500), want 2", got)
 	}
-	if got := queryInt(t, db, "SELECT count(*) FROM acct"); got != 50 {
+	if got := ccInt(t, db, "SELECT count(*) FROM acct"); got != 50 {
 		t.Errorf("after rollback: %d rows, want 50", got)
 	}
 }
@@ -171,7 +171,7 @@ func TestConcurrentNeedsWAL(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	mustExec(t, db, "CREATE TABLE t(x)")
+	ccExec(t, db, "CREATE TABLE t(x)")
 	_, err = turso.BeginConcurrent(context.Background(), db)
 	if !errors.Is(err, turso.ErrNotWAL) || !strings.Contains(err.Error(), "delete") {
 		t.Fatalf("got %v, want ErrNotWAL naming the journal mode", err)
@@ -188,12 +188,12 @@ func TestConcurrentBankInvariant(t *testing.T) {
 	if testing.Short() {
 		transfers = 1000
 	}
-	db, _ := openWAL(t, "_busy_timeout=10000",
+	db, _ := ccOpen(t, "_busy_timeout=10000",
 		"CREATE TABLE acct(id INTEGER PRIMARY KEY, bal INTEGER NOT NULL CHECK (bal >= 0))",
 		"CREATE TABLE xfer(id INTEGER PRIMARY KEY, src INTEGER NOT NULL, dst INTEGER NOT NULL, amount INTEGER NOT NULL)",
 	)
 	for i := 1; i <= accounts; i++ {
-		mustExec(t, db, "INSERT INTO acct VALUES (?, ?)", i, initial)
+		ccExec(t, db, "INSERT INTO acct VALUES (?, ?)", i, initial)
 	}
 	db.SetMaxOpenConns(workers + 2)
 	ctx := context.Background()
@@ -251,17 +251,17 @@ func TestConcurrentBankInvariant(t *testing.T) {
 	for err := range errs {
 		t.Fatal(err)
 	}
-	if got := queryInt(t, db, "SELECT sum(bal) FROM acct"); got != accounts*initial {
+	if got := ccInt(t, db, "SELECT sum(bal) FROM acct"); got != accounts*initial {
 		t.Errorf("total = %d, want %d", got, accounts*initial)
 	}
-	if got := queryInt(t, db, "SELECT count(*) FROM acct WHERE bal < 0"); got != 0 {
+	if got := ccInt(t, db, "SELECT count(*) FROM acct WHERE bal < 0"); got != 0 {
 		t.Errorf("%d negative balances", got)
 	}
-	if got := queryInt(t, db, "SELECT count(*) FROM xfer"); got != made.Load() {
+	if got := ccInt(t, db, "SELECT count(*) FROM xfer"); got != made.Load() {
 		t.Errorf("log has %d rows, %d transfers were made", got, made.Load())
 	}
 	// Replaying the log from the initial balances gives the final ones.
-	if got := queryInt(t, db, `SELECT count(*) FROM acct a WHERE a.bal != ? 
+	if got := ccInt(t, db, `SELECT count(*) FROM acct a WHERE a.bal != ? 
 		- coalesce((SELECT sum(amount) FROM xfer WHERE src = a.id), 0)
 		+ coalesce((SELECT sum(amount) FROM xfer WHERE dst = a.id), 0)`, initial); got != 0 {
 		t.Errorf("%d accounts disagree with the transfer log", got)

@@ -286,6 +286,8 @@ var pragmasAlwaysRefused = map[string]bool{
 	"incremental_vacuum": true, "wal_checkpoint": true, "optimize": true,
 }
 
+const schemaRefused = "turso: schema changes (CREATE, DROP, ALTER, REINDEX, ANALYZE) are not supported inside a concurrent transaction"
+
 //export tgAuthorize
 func tgAuthorize(h C.uintptr_t, action C.int, a1, a2, a3, _ *C.char) C.int {
 	o := cgo.Handle(h).Value().(*overlay)
@@ -293,7 +295,9 @@ func tgAuthorize(h C.uintptr_t, action C.int, a1, a2, a3, _ *C.char) C.int {
 		return C.SQLITE_OK
 	}
 	deny := func(reason string) C.int {
-		o.denied = reason
+		if o.denied == "" { // the first refusal is the one to report
+			o.denied = reason
+		}
 		return C.SQLITE_DENY
 	}
 	switch action {
@@ -302,7 +306,7 @@ func tgAuthorize(h C.uintptr_t, action C.int, a1, a2, a3, _ *C.char) C.int {
 		C.SQLITE_DROP_INDEX, C.SQLITE_DROP_TABLE, C.SQLITE_DROP_TEMP_INDEX, C.SQLITE_DROP_TEMP_TABLE,
 		C.SQLITE_DROP_TEMP_TRIGGER, C.SQLITE_DROP_TEMP_VIEW, C.SQLITE_DROP_TRIGGER, C.SQLITE_DROP_VIEW,
 		C.SQLITE_ALTER_TABLE, C.SQLITE_REINDEX, C.SQLITE_ANALYZE, C.SQLITE_CREATE_VTABLE, C.SQLITE_DROP_VTABLE:
-		return deny("turso: schema changes (CREATE, DROP, ALTER, REINDEX, ANALYZE) are not supported inside a concurrent transaction")
+		return deny(schemaRefused)
 	case C.SQLITE_ATTACH, C.SQLITE_DETACH:
 		return deny("turso: ATTACH and DETACH are not supported inside a concurrent transaction")
 	case C.SQLITE_TRANSACTION:
@@ -318,6 +322,9 @@ func tgAuthorize(h C.uintptr_t, action C.int, a1, a2, a3, _ *C.char) C.int {
 		}
 		table := C.GoString(a1)
 		lower := strings.ToLower(table)
+		if lower == "sqlite_master" || lower == "sqlite_schema" {
+			return deny(schemaRefused)
+		}
 		if strings.HasPrefix(lower, "sqlite_") {
 			return deny(fmt.Sprintf("turso: a concurrent transaction cannot write the system table %s", table))
 		}
