@@ -123,9 +123,29 @@ func BeginConcurrent(ctx context.Context, db TxBeginner) (*sql.Tx, error) {
 // transaction.
 func RunConcurrent(ctx context.Context, db *sql.DB, fn func(*sql.Tx) error) error {
 	backoff := 100 * time.Microsecond
+	var conflict error // the latest conflict
 	for {
 		err := runConcurrentOnce(ctx, db, fn)
-		if err == nil || !errors.Is(err, ErrConflict) {
+		if err == nil {
+			return nil
+		}
+		if errors.Is(err, ErrConflict) {
+			conflict = err
+		}
+		if cerr := ctx.Err(); cerr != nil {
+			// The context ended, perhaps during the attempt (database/sql
+			// then rolls the transaction back, and fn or Commit fail
+			// with whatever that caused).
+			switch {
+			case conflict != nil:
+				return fmt.Errorf("turso: RunConcurrent: %w, after %w", cerr, conflict)
+			case errors.Is(err, cerr):
+				return err
+			default:
+				return fmt.Errorf("turso: RunConcurrent: %w: %v", cerr, err)
+			}
+		}
+		if !errors.Is(err, ErrConflict) {
 			return err
 		}
 		pause := backoff/2 + rand.N(backoff)
@@ -133,7 +153,7 @@ func RunConcurrent(ctx context.Context, db *sql.DB, fn func(*sql.Tx) error) erro
 		select {
 		case <-ctx.Done():
 			timer.Stop()
-			return fmt.Errorf("turso: RunConcurrent: %w, after %w", ctx.Err(), err)
+			return fmt.Errorf("turso: RunConcurrent: %w, after %w", ctx.Err(), conflict)
 		case <-timer.C:
 		}
 		backoff = min(2*backoff, 10*time.Millisecond)
