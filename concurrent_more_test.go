@@ -456,3 +456,38 @@ func TestRunConcurrentStopsWithContext(t *testing.T) {
 		t.Errorf("got %v after %d calls, want boom after 1", err, calls)
 	}
 }
+
+// TestConcurrentForeignKeyActionsAndUpsert checks that rows changed by
+// foreign key actions (ON DELETE CASCADE, ON UPDATE SET NULL) and by
+// upserts are part of the committed transaction.
+func TestConcurrentForeignKeyActionsAndUpsert(t *testing.T) {
+	db, _ := ccOpen(t, "_foreign_keys=1",
+		"CREATE TABLE parent(id INTEGER PRIMARY KEY, code TEXT UNIQUE)",
+		"CREATE TABLE child(id INTEGER PRIMARY KEY, pid INTEGER REFERENCES parent(id) ON DELETE CASCADE)",
+		"CREATE TABLE tag(id INTEGER PRIMARY KEY, pcode TEXT REFERENCES parent(code) ON UPDATE SET NULL)",
+		"CREATE TABLE counter(name TEXT PRIMARY KEY, n INTEGER)",
+		"INSERT INTO parent VALUES (1, 'a'), (2, 'b')",
+		"INSERT INTO child VALUES (10, 1), (11, 1), (12, 2)",
+		"INSERT INTO tag VALUES (20, 'b')",
+		"INSERT INTO counter VALUES ('x', 1)")
+	tx := ccBegin(t, db)
+	ccExec(t, tx, "DELETE FROM parent WHERE id = 1")
+	ccExec(t, tx, "UPDATE parent SET code = 'B' WHERE id = 2")
+	ccExec(t, tx, "INSERT INTO counter VALUES ('x', 1), ('y', 1) ON CONFLICT(name) DO UPDATE SET n = n + excluded.n")
+	if err := tx.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	if got := ccInt(t, db, "SELECT count(*) FROM child"); got != 1 {
+		t.Errorf("%d children left, want 1 (cascade)", got)
+	}
+	if got := ccInt(t, db, "SELECT count(*) FROM tag WHERE pcode IS NULL"); got != 1 {
+		t.Errorf("tag not set to NULL by ON UPDATE SET NULL")
+	}
+	if got := ccInt(t, db, "SELECT sum(n) FROM counter"); got != 3 {
+		t.Errorf("counter sum = %d, want 3 (upsert)", got)
+	}
+	var check string
+	if err := db.QueryRow("PRAGMA foreign_key_check").Scan(&check); err != sql.ErrNoRows {
+		t.Errorf("foreign_key_check: %q, %v", check, err)
+	}
+}

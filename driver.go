@@ -66,6 +66,18 @@
 // formats of TimestampFormats, or from unix seconds or milliseconds) and
 // columns declared BOOLEAN as bool: exactly as mattn/go-sqlite3 does.
 //
+// # Concurrent transactions
+//
+// BeginConcurrent (or BeginTx at sql.LevelSnapshot, or any BeginTx of a
+// pool opened with _txlock=concurrent or WithBeginConcurrent) begins a
+// concurrent transaction: it reads a snapshot of the database plus its own
+// writes, blocks no other transaction while it runs, and at Commit fails
+// with an error matching ErrConflict if a row it wrote was changed by a
+// transaction that committed after its snapshot. RunConcurrent retries
+// such a transaction. The database must be in WAL mode; see
+// BeginConcurrent for what a concurrent transaction refuses, and
+// docs/CONCURRENT.md for the design.
+//
 // # Errors
 //
 // Engine failures are *Error values with SQLite's result codes; match them
