@@ -41,7 +41,7 @@ func (r *rows) Columns() []string {
 // Next reads the next row into dest, converting values as the package
 // documentation describes. It returns io.EOF after the last row.
 func (r *rows) Next(dest []driver.Value) error {
-	if r.closed {
+	if r.closed || r.c.closed {
 		return errClosed
 	}
 	if r.done {
