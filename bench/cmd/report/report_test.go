@@ -68,7 +68,7 @@ func TestRender(t *testing.T) {
 	}
 }
 
-// TestSmoke builds the turso and mattn binaries and checks that a -quick
+// TestSmoke builds the turso, mattn and raw binaries and checks that a -quick
 // run of a few workloads prints valid JSON lines with the expected fields.
 // No timing assertions.
 func TestSmoke(t *testing.T) {
@@ -77,7 +77,7 @@ func TestSmoke(t *testing.T) {
 		t.Fatal(err)
 	}
 	bin := t.TempDir()
-	for _, d := range []string{"turso", "mattn"} {
+	for _, d := range []string{"turso", "mattn", "raw"} {
 		t.Run(d, func(t *testing.T) {
 			exe := filepath.Join(bin, d)
 			build := exec.Command("go", "build", "-o", exe, "./cmd/"+d)
