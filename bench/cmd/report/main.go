@@ -61,6 +61,9 @@ type Raw struct {
 	Failures []string               `json:"failures"`
 	Missing  map[string]string      `json:"missing"` // driver -> why it is not in the report
 	Command  string                 `json:"command"`
+	// Commit is the repository's commit the driver was built from, with
+	// "+dirty" when files outside bench/ had uncommitted changes.
+	Commit string `json:"commit"`
 }
 
 func main() {
@@ -151,6 +154,7 @@ func run(benchDir string, drivers []string, quick bool, rounds int, only string,
 		Start:   start,
 		Missing: map[string]string{},
 		Command: "go run ./cmd/report " + strings.Join(os.Args[1:], " "),
+		Commit:  repoCommit(benchDir),
 	}
 	var onlyRE *regexp.Regexp
 	if only != "" {
@@ -254,6 +258,21 @@ func run(benchDir string, drivers []string, quick bool, rounds int, only string,
 	}
 	raw.Duration = time.Since(start).Round(time.Second).String()
 	return raw, nil
+}
+
+// repoCommit names the commit of the repository holding benchDir.
+func repoCommit(benchDir string) string {
+	root := filepath.Dir(benchDir)
+	out, err := exec.Command("git", "-C", root, "rev-parse", "--short", "HEAD").Output()
+	if err != nil {
+		return "unknown"
+	}
+	c := strings.TrimSpace(string(out))
+	st, err := exec.Command("git", "-C", root, "status", "--porcelain", "--untracked-files=no", "--", ".", ":(exclude)bench").Output()
+	if err == nil && len(bytes.TrimSpace(st)) > 0 {
+		c += "+dirty"
+	}
+	return c
 }
 
 func runInfo(bin string) (runner.Info, error) {

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 
 	"gonum.org/v1/plot"
@@ -323,7 +324,11 @@ func renderMarkdown(rep *Report) string {
 	w("## Machine and versions\n\n")
 	m := raw.Machine
 	w("- Machine: `%s`, %s, %d cores, %s memory\n", m.Uname, m.CPU, m.Cores, m.Memory)
-	w("- Toolchain: `%s`\n\n", m.Go)
+	w("- Toolchain: `%s`\n", m.Go)
+	if raw.Commit != "" {
+		w("- turso driver built from commit `%s`\n", raw.Commit)
+	}
+	w("\n")
 	w("| driver | Go | SQLite | modules |\n|---|---|---|---|\n")
 	for _, d := range cols {
 		in := raw.Infos[d]
@@ -436,13 +441,35 @@ func writeCharts(rep *Report, dir string, png bool) error {
 			barW = vg.Points(16)
 		}
 		n := len(drivers)
-		maxV := 0.0
+		// One driver far slower than the rest would squash every other bar:
+		// then the axis stops at the second slowest and the clipped bars
+		// carry their value.
+		maxOf := map[string]float64{}
+		var maxes []float64
+		for _, d := range drivers {
+			for _, s := range steps {
+				if st := rep.stat(s, d); st != nil {
+					maxOf[d] = math.Max(maxOf[d], st.Median)
+				}
+			}
+			maxes = append(maxes, maxOf[d])
+		}
+		sort.Float64s(maxes)
+		yMax := maxes[len(maxes)-1]
+		if len(maxes) > 2 && yMax > 2.5*maxes[len(maxes)-2] {
+			yMax = 1.6 * maxes[len(maxes)-2]
+		}
 		for i, d := range drivers {
 			vals := make(plotter.Values, len(steps))
+			var clipped plotter.XYLabels
 			for j, s := range steps {
 				if st := rep.stat(s, d); st != nil {
 					vals[j] = st.Median
-					maxV = math.Max(maxV, st.Median)
+					if st.Median > yMax {
+						vals[j] = yMax
+						clipped.XYs = append(clipped.XYs, plotter.XY{X: float64(j), Y: yMax})
+						clipped.Labels = append(clipped.Labels, fmtMS(st.Median))
+					}
 				}
 			}
 			bc, err := plotter.NewBarChart(vals, barW)
@@ -454,8 +481,20 @@ func writeCharts(rep *Report, dir string, png bool) error {
 			bc.Offset = barW * vg.Length(float64(i)-float64(n-1)/2)
 			p.Add(bc)
 			p.Legend.Add(d, bc)
+			if len(clipped.XYs) > 0 {
+				l, err := plotter.NewLabels(clipped)
+				if err != nil {
+					return err
+				}
+				l.Offset = vg.Point{X: bc.Offset - barW/2, Y: vg.Points(2)}
+				for k := range l.TextStyle {
+					l.TextStyle[k].Font.Size = vg.Points(7)
+				}
+				p.Add(l)
+			}
 		}
-		p.Y.Max = maxV * (1.15 + 0.07*float64(n)) // room for the legend
+		p.Y.Max = yMax * (1.15 + 0.07*float64(n)) // room for the legend
+		p.Y.Tick.Marker = plainTicks{}
 		p.Legend.Top = true
 		p.Legend.Left = false
 		p.Legend.XOffs = -vg.Points(4)
@@ -481,4 +520,17 @@ func writeCharts(rep *Report, dir string, png bool) error {
 		}
 	}
 	return nil
+}
+
+// plainTicks are plot.DefaultTicks labelled without trailing zeros.
+type plainTicks struct{}
+
+func (plainTicks) Ticks(min, max float64) []plot.Tick {
+	ts := plot.DefaultTicks{}.Ticks(min, max)
+	for i := range ts {
+		if ts[i].Label != "" {
+			ts[i].Label = strconv.FormatFloat(ts[i].Value, 'f', -1, 64)
+		}
+	}
+	return ts
 }
