@@ -19,6 +19,7 @@ type rows struct {
 	done    bool
 	closed  bool
 	stop    func() // ends the context watch
+	text    textArena
 }
 
 var (
@@ -69,7 +70,7 @@ func (r *rows) Next(dest []driver.Value) error {
 	if len(row) != len(r.p.cols) {
 		r.p.describe(len(row))
 	}
-	convertRow(dest, row, r.p.kinds, r.c.cfg.loc)
+	convertRow(dest, row, r.p.kinds, r.c.cfg.loc, &r.text)
 	return nil
 }
 
