@@ -196,9 +196,11 @@ func TestNoEngineMemoryLeak(t *testing.T) {
 		}
 		c.Exec("CREATE TABLE IF NOT EXISTS t(a, b)")
 		ins, _, _ := c.Prepare("INSERT INTO t VALUES (?, ?)")
+		c.Exec("BEGIN")
 		for i := range 50 {
 			ins.Exec([]engine.Value{{Kind: engine.KindText, Text: strings.Repeat("x", i*100)}, {Kind: engine.KindBlob, Blob: make([]byte, i)}})
 		}
+		c.Exec("COMMIT")
 		sel, _, _ := c.Prepare("SELECT * FROM t")
 		sel.Start(nil) // left open: Close must finalize it
 		ins.Close()
