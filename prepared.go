@@ -27,6 +27,8 @@ type prepared struct {
 	named map[string][]int
 	args  []engine.Value
 	isSet []bool
+	// scratch holds the text of time arguments until the next bind.
+	scratch []byte
 
 	// cols and kinds describe the result columns as of reprep.
 	cols   []string
@@ -58,9 +60,10 @@ func (p *prepared) bind(args []driver.NamedValue) ([]engine.Value, error) {
 	}
 	isSet := p.isSet[:p.nparams]
 	clear(isSet)
+	p.scratch = p.scratch[:0]
 	for i := range args {
 		a := &args[i]
-		v, ok := toEngineValue(a.Value)
+		v, ok := toEngineValue(a.Value, &p.scratch)
 		if !ok {
 			return nil, argError("unsupported argument type %T", a.Value)
 		}

@@ -19,6 +19,7 @@ type rows struct {
 	done    bool
 	closed  bool
 	stop    func() // ends the context watch
+	text    textArena
 }
 
 var (
@@ -41,7 +42,7 @@ func (r *rows) Columns() []string {
 // Next reads the next row into dest, converting values as the package
 // documentation describes. It returns io.EOF after the last row.
 func (r *rows) Next(dest []driver.Value) error {
-	if r.closed {
+	if r.closed || r.c.closed {
 		return errClosed
 	}
 	if r.done {
@@ -69,7 +70,7 @@ func (r *rows) Next(dest []driver.Value) error {
 	if len(row) != len(r.p.cols) {
 		r.p.describe(len(row))
 	}
-	convertRow(dest, row, r.p.kinds, r.c.cfg.loc)
+	convertRow(dest, row, r.p.kinds, r.c.cfg.loc, &r.text)
 	return nil
 }
 

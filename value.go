@@ -54,8 +54,10 @@ func kindOfDeclType(decl string) columnKind {
 }
 
 // toEngineValue converts an argument, already checked by CheckNamedValue
-// or database/sql's default converter, for binding.
-func toEngineValue(v driver.Value) (engine.Value, bool) {
+// or database/sql's default converter, for binding. A time.Time is
+// formatted into *scratch, which the returned value then views: it is
+// valid until scratch is next reused.
+func toEngineValue(v driver.Value, scratch *[]byte) (engine.Value, bool) {
 	switch v := v.(type) {
 	case nil:
 		return engine.Value{}, true
@@ -73,35 +75,41 @@ func toEngineValue(v driver.Value) (engine.Value, bool) {
 		}
 		return engine.Value{Kind: engine.KindBlob, Blob: v}, true
 	case time.Time:
-		var buf [64]byte
-		b := v.AppendFormat(buf[:0], TimestampFormat)
-		return engine.Value{Kind: engine.KindText, Text: string(b)}, true
+		start := len(*scratch)
+		*scratch = appendTimestamp(*scratch, v)
+		b := (*scratch)[start:]
+		return engine.Value{Kind: engine.KindText, Text: unsafe.String(unsafe.SliceData(b), len(b))}, true
 	}
 	return engine.Value{}, false
 }
 
-// convertRow copies the engine's row into dest as driver values. The text
-// and blob bytes of the whole row are copied into one allocation, which the
-// strings and byte slices of the row share.
-func convertRow(dest []driver.Value, row []engine.Value, kinds []columnKind, loc *time.Location) {
-	size := 0
-	for i := range row {
-		if k := row[i].Kind; k == engine.KindText || k == engine.KindBlob {
-			size += len(row[i].Bytes)
+// textChunkSize is the size of the chunks that rows copy text into: the
+// strings of many rows share one allocation.
+const textChunkSize = 4096
+
+// textArena hands out immutable strings copied into shared chunks.
+type textArena struct{ chunk []byte }
+
+// copyString returns a string holding a copy of b.
+func (a *textArena) copyString(b []byte) string {
+	if len(b) == 0 {
+		return ""
+	}
+	if len(b) > cap(a.chunk)-len(a.chunk) {
+		if len(b) >= textChunkSize/4 {
+			return string(b) // big: an allocation of its own
 		}
+		a.chunk = make([]byte, 0, textChunkSize)
 	}
-	var buf []byte
-	if size > 0 {
-		buf = make([]byte, size)
-	}
-	off := 0
-	// take copies b into buf and returns the copy.
-	take := func(b []byte) []byte {
-		n := copy(buf[off:], b)
-		c := buf[off : off+n : off+n]
-		off += n
-		return c
-	}
+	start := len(a.chunk)
+	a.chunk = append(a.chunk, b...)
+	return unsafe.String(&a.chunk[start], len(b))
+}
+
+// convertRow copies the engine's row into dest as driver values. Text is
+// copied into the arena's shared chunks; each blob gets its own copy, since
+// database/sql lets callers write into a sql.RawBytes.
+func convertRow(dest []driver.Value, row []engine.Value, kinds []columnKind, loc *time.Location, text *textArena) {
 	for i := range dest {
 		v := &row[i]
 		switch v.Kind {
@@ -117,19 +125,14 @@ func convertRow(dest []driver.Value, row []engine.Value, kinds []columnKind, loc
 		case engine.KindFloat:
 			dest[i] = v.Float
 		case engine.KindText:
-			b := take(v.Bytes)
-			s := unsafe.String(unsafe.SliceData(b), len(b))
 			if kinds[i] == columnTime {
-				dest[i] = parseTime(s, loc)
+				// The parsed time keeps nothing of the text.
+				dest[i] = parseTime(unsafe.String(unsafe.SliceData(v.Bytes), len(v.Bytes)), loc)
 			} else {
-				dest[i] = s
+				dest[i] = text.copyString(v.Bytes)
 			}
 		case engine.KindBlob:
-			b := take(v.Bytes)
-			if b == nil {
-				b = []byte{}
-			}
-			dest[i] = b
+			dest[i] = append([]byte{}, v.Bytes...)
 		default:
 			dest[i] = nil
 		}
@@ -156,6 +159,18 @@ func unixTime(v int64, loc *time.Location) time.Time {
 // the zero time, as mattn/go-sqlite3 reads it.
 func parseTime(s string, loc *time.Location) time.Time {
 	s = strings.TrimSuffix(s, "Z")
+	t, ok := parseTimeFast(s)
+	if ok {
+		if loc != nil {
+			t = t.In(loc)
+		}
+		return t
+	}
+	return parseTimeSlow(s, loc)
+}
+
+// parseTimeSlow tries each layout in turn, as mattn/go-sqlite3 does.
+func parseTimeSlow(s string, loc *time.Location) time.Time {
 	var t time.Time
 	for _, layout := range timestampFormats {
 		if parsed, err := time.ParseInLocation(layout, s, time.UTC); err == nil {

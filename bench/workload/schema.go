@@ -9,7 +9,7 @@ import (
 )
 
 // Schema: users / articles / comments with foreign keys and indexes.
-var schema = []string{
+var Schema = []string{
 	`CREATE TABLE users (
 		id      INTEGER PRIMARY KEY NOT NULL,
 		created INTEGER NOT NULL,
@@ -35,8 +35,25 @@ var schema = []string{
 	`CREATE INDEX comments_articleId ON comments(articleId)`,
 }
 
+// The SQL of the workloads, shared with the raw binding floor (cmd/raw).
+const (
+	InsertUserSQL    = "INSERT INTO users(id, created, email, active) VALUES (?, ?, ?, ?)"
+	InsertArticleSQL = "INSERT INTO articles(id, created, userId, text) VALUES (?, ?, ?, ?)"
+	InsertCommentSQL = "INSERT INTO comments(id, created, articleId, text) VALUES (?, ?, ?, ?)"
+	UsersQuery       = "SELECT id, created, email, active FROM users ORDER BY id"
+	ManyQuery        = "SELECT id, created, email, active FROM users WHERE id <= ? ORDER BY id"
+	DocsTable        = "CREATE TABLE docs (id INTEGER PRIMARY KEY NOT NULL, created INTEGER NOT NULL, body TEXT NOT NULL)"
+	InsertDocSQL     = "INSERT INTO docs(id, created, body) VALUES (?, ?, ?)"
+	DocsQuery        = "SELECT id, created, body FROM docs ORDER BY id"
+	CountersTable    = "CREATE TABLE counters (id INTEGER PRIMARY KEY NOT NULL, n INTEGER NOT NULL, pad TEXT NOT NULL)"
+	InsertCounterSQL = "INSERT INTO counters(id, n, pad) VALUES (?, 0, ?)"
+	CounterSelect    = "SELECT n FROM counters WHERE id = ?"
+	CounterUpdate    = "UPDATE counters SET n = ? WHERE id = ?"
+	CounterSum       = "SELECT sum(n) FROM counters"
+)
+
 func createSchema(db *sql.DB) error {
-	for _, s := range schema {
+	for _, s := range Schema {
 		if _, err := db.Exec(s); err != nil {
 			return fmt.Errorf("schema: %w", err)
 		}
@@ -46,16 +63,16 @@ func createSchema(db *sql.DB) error {
 
 const baseTime = 1_700_000_000
 
-// created returns a timestamp that is not monotonic in i, so ORDER BY
+// Created returns a timestamp that is not monotonic in i, so ORDER BY
 // created does real work.
-func created(i, n int) int64 {
+func Created(i, n int) int64 {
 	if n <= 1 {
 		return baseTime
 	}
 	return baseTime + int64((i*7919)%n)
 }
 
-func makeEmails(n int) []string {
+func Emails(n int) []string {
 	e := make([]string, n)
 	for i := range e {
 		e[i] = "user" + strconv.Itoa(i+1) + "@example.com"
@@ -63,8 +80,8 @@ func makeEmails(n int) []string {
 	return e
 }
 
-// texts is a small pool of article/comment bodies (60..300 bytes).
-var texts = func() []string {
+// Texts is a small pool of article/comment bodies (60..300 bytes).
+var Texts = func() []string {
 	words := strings.Fields("lorem ipsum dolor sit amet consectetur adipiscing elit sed do eiusmod tempor incididunt ut labore et dolore magna aliqua")
 	t := make([]string, 16)
 	for i := range t {
@@ -80,8 +97,8 @@ var texts = func() []string {
 	return t
 }()
 
-// blob returns an ASCII text of n bytes.
-func blob(n int) string {
+// Blob returns an ASCII text of n bytes.
+func Blob(n int) string {
 	const alphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 "
 	b := make([]byte, n)
 	for i := range b {
@@ -98,13 +115,13 @@ func insertUsers(db *sql.DB, emails []string) error {
 		return err
 	}
 	defer tx.Rollback()
-	st, err := tx.Prepare("INSERT INTO users(id, created, email, active) VALUES (?, ?, ?, ?)")
+	st, err := tx.Prepare(InsertUserSQL)
 	if err != nil {
 		return err
 	}
 	n := len(emails)
 	for i, e := range emails {
-		if _, err := st.Exec(i+1, created(i, n), e, i%2 == 0); err != nil {
+		if _, err := st.Exec(i+1, Created(i, n), e, i%2 == 0); err != nil {
 			return err
 		}
 	}
@@ -116,7 +133,7 @@ func insertUsers(db *sql.DB, emails []string) error {
 
 // queryUsers reads every user back and checks the count.
 func queryUsers(ctx context.Context, db *sql.DB, want int) error {
-	rows, err := db.QueryContext(ctx, "SELECT id, created, email, active FROM users ORDER BY id")
+	rows, err := db.QueryContext(ctx, UsersQuery)
 	if err != nil {
 		return err
 	}
@@ -146,7 +163,7 @@ func queryUsers(ctx context.Context, db *sql.DB, want int) error {
 // and its articles and comments are one transaction (the "real" pattern);
 // otherwise everything is one transaction ("complex").
 func insertTree(db *sql.DB, users, articles, comments int, perUserTx bool) error {
-	emails := makeEmails(users)
+	emails := Emails(users)
 	nArt := users * articles
 	nCom := nArt * comments
 	var (
@@ -159,13 +176,13 @@ func insertTree(db *sql.DB, users, articles, comments int, perUserTx bool) error
 		if tx, err = db.Begin(); err != nil {
 			return err
 		}
-		if stU, err = tx.Prepare("INSERT INTO users(id, created, email, active) VALUES (?, ?, ?, ?)"); err != nil {
+		if stU, err = tx.Prepare(InsertUserSQL); err != nil {
 			return err
 		}
-		if stA, err = tx.Prepare("INSERT INTO articles(id, created, userId, text) VALUES (?, ?, ?, ?)"); err != nil {
+		if stA, err = tx.Prepare(InsertArticleSQL); err != nil {
 			return err
 		}
-		stC, err = tx.Prepare("INSERT INTO comments(id, created, articleId, text) VALUES (?, ?, ?, ?)")
+		stC, err = tx.Prepare(InsertCommentSQL)
 		return err
 	}
 	commit := func() error {
@@ -183,17 +200,17 @@ func insertTree(db *sql.DB, users, articles, comments int, perUserTx bool) error
 			}
 		}
 		uid := u + 1
-		if _, err := stU.Exec(uid, created(u, users), emails[u], u%2 == 0); err != nil {
+		if _, err := stU.Exec(uid, Created(u, users), emails[u], u%2 == 0); err != nil {
 			return err
 		}
 		for a := 0; a < articles; a++ {
 			artID++
-			if _, err := stA.Exec(artID, created(artID, nArt), uid, texts[artID%len(texts)]); err != nil {
+			if _, err := stA.Exec(artID, Created(artID, nArt), uid, Texts[artID%len(Texts)]); err != nil {
 				return err
 			}
 			for c := 0; c < comments; c++ {
 				comID++
-				if _, err := stC.Exec(comID, created(comID, nCom), artID, texts[comID%len(texts)]); err != nil {
+				if _, err := stC.Exec(comID, Created(comID, nCom), artID, Texts[comID%len(Texts)]); err != nil {
 					return err
 				}
 			}

@@ -27,7 +27,7 @@ func simpleWorkload() Workload {
 				return err
 			}
 			n := r.Sizes.SimpleUsers
-			emails := makeEmails(n)
+			emails := Emails(n)
 			if err := r.Measure("simple/insert", n, func() error { return insertUsers(db, emails) }); err != nil {
 				return err
 			}
@@ -36,7 +36,7 @@ func simpleWorkload() Workload {
 	}
 }
 
-const realQuery = `SELECT u.id, u.created, u.email, a.id, a.created, a.text, c.id, c.created, c.text
+const RealQuery = `SELECT u.id, u.created, u.email, a.id, a.created, a.text, c.id, c.created, c.text
 FROM users u
 JOIN articles a ON a.userId = u.id
 JOIN comments c ON c.articleId = a.id`
@@ -64,12 +64,12 @@ func realWorkload() Workload {
 			}); err != nil {
 				return err
 			}
-			return r.Measure("real/query", total, func() error { return scanTree(db, realQuery, total) })
+			return r.Measure("real/query", total, func() error { return scanTree(db, RealQuery, total) })
 		},
 	}
 }
 
-const complexQuery = `SELECT u.id, u.created, u.email, a.id, a.created, a.text, c.id, c.created, c.text
+const ComplexQuery = `SELECT u.id, u.created, u.email, a.id, a.created, a.text, c.id, c.created, c.text
 FROM comments c
 JOIN articles a ON a.id = c.articleId
 JOIN users u ON u.id = a.userId
@@ -98,24 +98,24 @@ func complexWorkload() Workload {
 			}); err != nil {
 				return err
 			}
-			return r.Measure("complex/query", total, func() error { return scanTree(db, complexQuery, total) })
+			return r.Measure("complex/query", total, func() error { return scanTree(db, ComplexQuery, total) })
 		},
 	}
 }
 
-var manyNs = []int{10, 100, 1000}
+var ManyNs = []int{10, 100, 1000}
 
 // many: for N in 10, 100, 1000, a table of N users and ManyQueries small
 // queries, the k-th reading rows 1..(k mod N)+1 (so 1..N rows each).
 func manyWorkload() Workload {
 	w := Workload{Group: "many", Read: map[string]bool{}}
-	for _, n := range manyNs {
+	for _, n := range ManyNs {
 		name := fmt.Sprintf("many/%d", n)
 		w.Steps = append(w.Steps, name)
 		w.Read[name] = true
 	}
 	w.Run = func(r *Run) error {
-		for _, n := range manyNs {
+		for _, n := range ManyNs {
 			name := fmt.Sprintf("many/%d", n)
 			if !r.Wants(name) {
 				continue
@@ -138,7 +138,7 @@ func manyOne(r *Run, name string, n int) error {
 	if err := createSchema(db); err != nil {
 		return err
 	}
-	if err := insertUsers(db, makeEmails(n)); err != nil {
+	if err := insertUsers(db, Emails(n)); err != nil {
 		return err
 	}
 	q := r.Sizes.ManyQueries
@@ -150,7 +150,7 @@ func manyOne(r *Run, name string, n int) error {
 		)
 		for k := 0; k < q; k++ {
 			limit := k%n + 1
-			rows, err := db.Query("SELECT id, created, email, active FROM users WHERE id <= ? ORDER BY id", limit)
+			rows, err := db.Query(ManyQuery, limit)
 			if err != nil {
 				return err
 			}
@@ -174,25 +174,25 @@ func manyOne(r *Run, name string, n int) error {
 	})
 }
 
-var largeSizes = []struct {
-	name  string
-	bytes int
+var LargeSizes = []struct {
+	Name  string
+	Bytes int
 }{{"50k", 50_000}, {"100k", 100_000}, {"200k", 200_000}}
 
 // large: LargeRows rows with a 50 KB / 100 KB / 200 KB text each, inserted
 // in one transaction, then read back.
 func largeWorkload() Workload {
 	w := Workload{Group: "large", Read: map[string]bool{}}
-	for _, s := range largeSizes {
-		w.Steps = append(w.Steps, "large/"+s.name+"/insert", "large/"+s.name+"/query")
-		w.Read["large/"+s.name+"/query"] = true
+	for _, s := range LargeSizes {
+		w.Steps = append(w.Steps, "large/"+s.Name+"/insert", "large/"+s.Name+"/query")
+		w.Read["large/"+s.Name+"/query"] = true
 	}
 	w.Run = func(r *Run) error {
-		for _, s := range largeSizes {
-			if !r.Wants("large/"+s.name+"/insert") && !r.Wants("large/"+s.name+"/query") {
+		for _, s := range LargeSizes {
+			if !r.Wants("large/"+s.Name+"/insert") && !r.Wants("large/"+s.Name+"/query") {
 				continue
 			}
-			if err := largeOne(r, s.name, s.bytes); err != nil {
+			if err := largeOne(r, s.Name, s.Bytes); err != nil {
 				return err
 			}
 		}
@@ -207,23 +207,23 @@ func largeOne(r *Run, name string, size int) error {
 		return err
 	}
 	defer db.Close()
-	if _, err := db.Exec(`CREATE TABLE docs (id INTEGER PRIMARY KEY NOT NULL, created INTEGER NOT NULL, body TEXT NOT NULL)`); err != nil {
+	if _, err := db.Exec(DocsTable); err != nil {
 		return err
 	}
 	n := r.Sizes.LargeRows
-	body := blob(size)
+	body := Blob(size)
 	err = r.Measure("large/"+name+"/insert", n, func() error {
 		tx, err := db.Begin()
 		if err != nil {
 			return err
 		}
 		defer tx.Rollback()
-		st, err := tx.Prepare("INSERT INTO docs(id, created, body) VALUES (?, ?, ?)")
+		st, err := tx.Prepare(InsertDocSQL)
 		if err != nil {
 			return err
 		}
 		for i := 0; i < n; i++ {
-			if _, err := st.Exec(i+1, created(i, n), body); err != nil {
+			if _, err := st.Exec(i+1, Created(i, n), body); err != nil {
 				return err
 			}
 		}
@@ -234,7 +234,7 @@ func largeOne(r *Run, name string, size int) error {
 		return err
 	}
 	return r.Measure("large/"+name+"/query", n, func() error {
-		rows, err := db.Query("SELECT id, created, body FROM docs ORDER BY id")
+		rows, err := db.Query(DocsQuery)
 		if err != nil {
 			return err
 		}
@@ -263,13 +263,13 @@ func largeOne(r *Run, name string, size int) error {
 	})
 }
 
-var concurrentNs = []int{2, 4, 8}
+var ConcurrentNs = []int{2, 4, 8}
 
 // concurrent: ConcurrentUsers users (untimed), then 2, 4, 8 goroutines each
 // running the full read query at once over one *sql.DB.
 func concurrentWorkload() Workload {
 	w := Workload{Group: "concurrent", Read: map[string]bool{}}
-	for _, g := range concurrentNs {
+	for _, g := range ConcurrentNs {
 		name := fmt.Sprintf("concurrent/%d", g)
 		w.Steps = append(w.Steps, name)
 		w.Read[name] = true
@@ -284,10 +284,10 @@ func concurrentWorkload() Workload {
 			return err
 		}
 		n := r.Sizes.ConcurrentUsers
-		if err := insertUsers(db, makeEmails(n)); err != nil {
+		if err := insertUsers(db, Emails(n)); err != nil {
 			return err
 		}
-		for _, g := range concurrentNs {
+		for _, g := range ConcurrentNs {
 			name := fmt.Sprintf("concurrent/%d", g)
 			if !r.Wants(name) {
 				continue
@@ -341,13 +341,13 @@ func warmPool(db *sql.DB, n int) error {
 	return nil
 }
 
-// writerThink is the time a writer spends inside its transaction between
+// WriterThink is the time a writer spends inside its transaction between
 // reading its row and writing it back.
-const writerThink = 200 * time.Microsecond
+const WriterThink = 200 * time.Microsecond
 
-// rowPad makes each counters row fill most of a 4 KiB page, so writers on
+// RowPad makes each counters row fill most of a 4 KiB page, so writers on
 // disjoint rows touch disjoint pages (what BEGIN CONCURRENT needs).
-const rowPad = 3000
+const RowPad = 3000
 
 // writers: WriterGoroutines goroutines doing short read-modify-write
 // transactions with think time on disjoint rows, with _txlock=immediate and
@@ -383,12 +383,12 @@ func writersOne(r *Run, name, lock string) error {
 		return err
 	}
 	defer db.Close()
-	if _, err := db.Exec(`CREATE TABLE counters (id INTEGER PRIMARY KEY NOT NULL, n INTEGER NOT NULL, pad TEXT NOT NULL)`); err != nil {
+	if _, err := db.Exec(CountersTable); err != nil {
 		return err
 	}
-	pad := strings.Repeat("x", rowPad)
+	pad := strings.Repeat("x", RowPad)
 	for i := 1; i <= g; i++ {
-		if _, err := db.Exec("INSERT INTO counters(id, n, pad) VALUES (?, 0, ?)", i, pad); err != nil {
+		if _, err := db.Exec(InsertCounterSQL, i, pad); err != nil {
 			return err
 		}
 	}
@@ -434,7 +434,7 @@ func writersOne(r *Run, name, lock string) error {
 	}
 	// Every committed transaction added one: check nothing was lost.
 	var sum int64
-	if err := db.QueryRow("SELECT sum(n) FROM counters").Scan(&sum); err != nil {
+	if err := db.QueryRow(CounterSum).Scan(&sum); err != nil {
 		return err
 	}
 	if want := int64(g*k + 1); sum != want {
@@ -453,12 +453,12 @@ func writerTx(d *Driver, db *sql.DB, lock string) func(ctx context.Context, id i
 				return isBusy(err), err
 			}
 			var n int64
-			if err := tx.QueryRowContext(ctx, "SELECT n FROM counters WHERE id = ?", id).Scan(&n); err != nil {
+			if err := tx.QueryRowContext(ctx, CounterSelect, id).Scan(&n); err != nil {
 				tx.Rollback()
 				return isBusy(err), err
 			}
-			time.Sleep(writerThink)
-			if _, err := tx.ExecContext(ctx, "UPDATE counters SET n = ? WHERE id = ?", n+1, id); err != nil {
+			time.Sleep(WriterThink)
+			if _, err := tx.ExecContext(ctx, CounterUpdate, n+1, id); err != nil {
 				tx.Rollback()
 				return isBusy(err), err
 			}
@@ -482,11 +482,11 @@ func writerTx(d *Driver, db *sql.DB, lock string) func(ctx context.Context, id i
 			return isBusy(err), err
 		}
 		var n int64
-		if err := c.QueryRowContext(ctx, "SELECT n FROM counters WHERE id = ?", id).Scan(&n); err != nil {
+		if err := c.QueryRowContext(ctx, CounterSelect, id).Scan(&n); err != nil {
 			return fail(err)
 		}
-		time.Sleep(writerThink)
-		if _, err := c.ExecContext(ctx, "UPDATE counters SET n = ? WHERE id = ?", n+1, id); err != nil {
+		time.Sleep(WriterThink)
+		if _, err := c.ExecContext(ctx, CounterUpdate, n+1, id); err != nil {
 			return fail(err)
 		}
 		if _, err := c.ExecContext(ctx, "COMMIT"); err != nil {
@@ -547,9 +547,9 @@ func select1Workload() Workload {
 	}
 }
 
-var journalModes = []struct {
-	name          string
-	journal, sync string
+var JournalModes = []struct {
+	Name          string
+	Journal, Sync string
 }{
 	{"wal-normal", "WAL", "NORMAL"},
 	{"wal-full", "WAL", "FULL"},
@@ -561,19 +561,19 @@ var journalModes = []struct {
 // journal_mode WAL / DELETE and synchronous NORMAL / FULL.
 func journalWorkload() Workload {
 	w := Workload{Group: "journal"}
-	for _, m := range journalModes {
-		w.Steps = append(w.Steps, "journal/"+m.name)
+	for _, m := range JournalModes {
+		w.Steps = append(w.Steps, "journal/"+m.Name)
 	}
 	w.Run = func(r *Run) error {
 		s := r.Sizes
-		for _, m := range journalModes {
-			name := "journal/" + m.name
+		for _, m := range JournalModes {
+			name := "journal/" + m.Name
 			if !r.Wants(name) {
 				continue
 			}
 			o := DefaultOptions()
-			o.Journal, o.Sync = m.journal, m.sync
-			db, err := r.Open("journal_"+m.name, o)
+			o.Journal, o.Sync = m.Journal, m.Sync
+			db, err := r.Open("journal_"+m.Name, o)
 			if err != nil {
 				return err
 			}

@@ -107,3 +107,7 @@ func lastError(db *C.sqlite3) error {
 	}
 	return e
 }
+
+// MemoryUsed reports the bytes of memory the engine has allocated and not
+// yet freed, across all connections of the process.
+func MemoryUsed() int64 { return int64(C.sqlite3_memory_used()) }

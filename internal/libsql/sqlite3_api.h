@@ -107,6 +107,7 @@ int sqlite3_table_column_metadata(sqlite3 *db, const char *zDbName, const char *
                                   char const **pzDataType, char const **pzCollSeq, int *pNotNull, int *pPrimaryKey,
                                   int *pAutoinc);
 
+sqlite3_int64 sqlite3_memory_used(void);
 void *sqlite3_malloc64(sqlite3_uint64);
 void sqlite3_free(void *);
 

@@ -18,15 +18,16 @@ type stmt struct {
 	s   *C.sqlite3_stmt
 	sql string
 
-	// args is reused to marshal arguments for tg_bind and tg_exec; the
+	// args (C memory, so that passing it to C needs no cgo pointer
+	// check) is reused to marshal arguments for tg_start and tg_exec; the
 	// bytes of text and blob arguments are copied into arena, C memory that
 	// stays valid (bound with SQLITE_STATIC) until the next bind or Close.
-	args     []C.tg_value
-	arena    unsafe.Pointer
-	arenaCap int
+	args     cBuf[C.tg_value]
+	arena    cBuf[byte]
 
-	// row receives the current row from C; vals views it for Row.
-	row  []C.tg_value
+	// row (C memory) receives the current row from C; vals views it for
+	// Row.
+	row  cBuf[C.tg_value]
 	vals []engine.Value
 
 	reprep int // sqlite3_stmt_status(REPREPARE) as of the latest Start
@@ -36,7 +37,9 @@ var _ engine.Stmt = (*stmt)(nil)
 
 func newStmt(c *conn, s *C.sqlite3_stmt, sql string) *stmt {
 	n := int(C.sqlite3_column_count(s))
-	return &stmt{c: c, s: s, sql: sql, row: make([]C.tg_value, max(n, 1)), vals: make([]engine.Value, n)}
+	st := &stmt{c: c, s: s, sql: sql, vals: make([]engine.Value, n)}
+	st.row.grow(max(n, 1))
+	return st
 }
 
 func (s *stmt) SQL() string { return s.sql }
@@ -83,19 +86,8 @@ func (s *stmt) marshal(args []engine.Value) *C.tg_value {
 			need += len(args[i].Blob)
 		}
 	}
-	if need > s.arenaCap {
-		C.free(s.arena)
-		s.arena = C.malloc(C.size_t(need))
-		if s.arena == nil {
-			panic("turso: out of memory for statement arguments")
-		}
-		s.arenaCap = need
-	}
-	arena := unsafe.Slice((*byte)(s.arena), s.arenaCap)
-	if cap(s.args) < len(args) {
-		s.args = make([]C.tg_value, len(args))
-	}
-	cargs := s.args[:len(args)]
+	arena := s.arena.grow(need)
+	cargs := s.args.grow(len(args))
 	off := 0
 	for i := range args {
 		a := &args[i]
@@ -106,10 +98,10 @@ func (s *stmt) marshal(args []engine.Value) *C.tg_value {
 		case engine.KindFloat:
 			c._type, c.f = C.SQLITE_FLOAT, C.double(a.Float)
 		case engine.KindText:
-			c._type, c.n, c.p = C.SQLITE_TEXT, C.int(len(a.Text)), unsafe.Add(s.arena, off)
+			c._type, c.n, c.p = C.SQLITE_TEXT, C.int(len(a.Text)), unsafe.Pointer(unsafe.SliceData(arena[off:]))
 			off += copy(arena[off:], a.Text)
 		case engine.KindBlob:
-			c._type, c.n, c.p = C.SQLITE_BLOB, C.int(len(a.Blob)), unsafe.Add(s.arena, off)
+			c._type, c.n, c.p = C.SQLITE_BLOB, C.int(len(a.Blob)), unsafe.Pointer(unsafe.SliceData(arena[off:]))
 			off += copy(arena[off:], a.Blob)
 		default:
 			c._type = C.SQLITE_NULL
@@ -123,7 +115,7 @@ func (s *stmt) Start(args []engine.Value) (bool, error) {
 		return false, engine.ErrClosed
 	}
 	var n, reprep C.int
-	rc := C.tg_start(s.s, s.marshal(args), C.int(len(args)), &s.row[0], C.int(len(s.row)), &n, &reprep)
+	rc := C.tg_start(s.s, s.marshal(args), C.int(len(args)), s.row.ptr, C.int(s.row.n), &n, &reprep)
 	s.reprep = int(reprep)
 	return s.stepped(rc, n)
 }
@@ -135,18 +127,18 @@ func (s *stmt) Step() (bool, error) {
 		return false, engine.ErrClosed
 	}
 	var n C.int
-	return s.stepped(C.tg_step(s.s, &s.row[0], C.int(len(s.row)), &n), n)
+	return s.stepped(C.tg_step(s.s, s.row.ptr, C.int(s.row.n), &n), n)
 }
 
 // stepped interprets the result rc of a step that found n columns.
 func (s *stmt) stepped(rc, n C.int) (bool, error) {
 	switch rc {
 	case C.SQLITE_ROW:
-		if int(n) > len(s.row) {
+		if int(n) > s.row.n {
 			// The statement was re-prepared after a schema change and now
 			// has more columns than when it was first prepared.
-			s.row = make([]C.tg_value, n)
-			C.tg_fill(s.s, &s.row[0], n)
+			s.row.grow(int(n))
+			C.tg_fill(s.s, s.row.ptr, n)
 		}
 		s.load(int(n))
 		return true, nil
@@ -165,8 +157,9 @@ func (s *stmt) load(n int) {
 		s.vals = make([]engine.Value, n)
 	}
 	s.vals = s.vals[:n]
+	row := s.row.slice()
 	for i := range s.vals {
-		c := &s.row[i]
+		c := &row[i]
 		v := &s.vals[i]
 		switch c._type {
 		case C.SQLITE_INTEGER:
@@ -253,10 +246,44 @@ func (s *stmt) Close() error {
 	return nil
 }
 
-// finalize releases the C statement and the arena.
+// finalize releases the C statement and its buffers.
 func (s *stmt) finalize() {
 	C.sqlite3_finalize(s.s)
 	s.s = nil
-	C.free(s.arena)
-	s.arena, s.arenaCap = nil, 0
+	s.args.free()
+	s.arena.free()
+	s.row.free()
+}
+
+// cBuf is a growable array in C memory.
+type cBuf[T any] struct {
+	ptr *T
+	n   int
+}
+
+// grow makes room for at least n elements, keeping none of the old
+// contents, and returns the whole buffer as a slice.
+func (b *cBuf[T]) grow(n int) []T {
+	if n > b.n {
+		b.free()
+		var zero T
+		b.ptr = (*T)(C.malloc(C.size_t(n) * C.size_t(unsafe.Sizeof(zero))))
+		if b.ptr == nil {
+			panic("turso: out of C memory")
+		}
+		b.n = n
+	}
+	return b.slice()
+}
+
+func (b *cBuf[T]) slice() []T {
+	if b.ptr == nil {
+		return nil
+	}
+	return unsafe.Slice(b.ptr, b.n)
+}
+
+func (b *cBuf[T]) free() {
+	C.free(unsafe.Pointer(b.ptr))
+	b.ptr, b.n = nil, 0
 }

@@ -10,6 +10,7 @@
 package runner
 
 import (
+	"context"
 	"encoding/json"
 	"flag"
 	"fmt"
@@ -96,6 +97,7 @@ func MainConfig(cfg Config) {
 		list    = flag.Bool("list", false, "list workload step names and exit")
 		info    = flag.Bool("info", false, "print one JSON line with Go, module and SQLite versions and exit")
 		cpuprof = flag.String("cpuprofile", "", "write a CPU profile of the whole run to this file")
+		memprof = flag.String("memprofile", "", "write an allocation profile (every allocation sampled) of the whole run to this file")
 	)
 	flag.Parse()
 	if *info {
@@ -133,6 +135,18 @@ func MainConfig(cfg Config) {
 			f.Close()
 		}()
 	}
+	if *memprof != "" {
+		runtime.MemProfileRate = 1
+		defer func() {
+			f, err := os.Create(*memprof)
+			if err != nil {
+				fatalf("%v", err)
+			}
+			runtime.GC() // the profile is as of the last completed GC
+			pprof.Lookup("allocs").WriteTo(f, 0)
+			f.Close()
+		}()
+	}
 	sizes := workload.FullSizes
 	if *quick {
 		sizes = workload.QuickSizes
@@ -161,7 +175,7 @@ func MainConfig(cfg Config) {
 					if !wants(name) {
 						return fn()
 					}
-					s, err := measure(fn)
+					s, err := measure(name, fn)
 					if err != nil {
 						return fmt.Errorf("%s: %w", name, err)
 					}
@@ -203,12 +217,16 @@ type sample struct {
 	allocs, bytes int64
 }
 
-func measure(fn func() error) (sample, error) {
+// measure times fn. Under -cpuprofile the samples of fn (and of the
+// goroutines it starts) carry the label step=name, so that
+// `go tool pprof -tagfocus step=simple/query` shows one step alone.
+func measure(name string, fn func() error) (sample, error) {
 	runtime.GC()
 	var m0, m1 runtime.MemStats
 	runtime.ReadMemStats(&m0)
+	var err error
 	start := time.Now()
-	err := fn()
+	pprof.Do(context.Background(), pprof.Labels("step", name), func(context.Context) { err = fn() })
 	el := time.Since(start)
 	runtime.ReadMemStats(&m1)
 	return sample{

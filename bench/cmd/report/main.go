@@ -1,0 +1,399 @@
+// Command report builds every driver binary of the benchmark, runs them
+// side by side on this machine and writes bench/RESULTS.md and one SVG bar
+// chart per workload group into bench/charts/.
+//
+// Usage (from the bench directory, or through bench/run):
+//
+//	go run ./cmd/report -quick -rounds 5
+//	go run ./cmd/report -drivers turso,mattn -rounds 9
+//
+// The machine is small and noisy, so absolute times mean little; what the
+// report is built for is ratios measured in one run. Every (round, workload
+// group, driver) is its own short process (-runs 1 -only '^group/'); within
+// a round the drivers run one after the other for each group, and the order
+// flips from one round (and group) to the next (A B, B A, A B, ...: ABBA),
+// so slow phases of the machine hit every driver alike. The report gives the
+// median over the rounds (and the minimum).
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/turso-go/turso/bench/internal/runner"
+)
+
+// allDrivers in report column order. "raw" is the floor: the same
+// workloads through the turso repository's internal C binding directly.
+var allDrivers = []string{"turso", "mattn", "raw", "modernc", "ncruces", "libsql"}
+
+// Sample is one step of one process, as stored in the raw JSONL file.
+type Sample struct {
+	runner.Result
+	Round int `json:"round"`
+	Seq   int `json:"seq"` // position of the process in the whole run
+}
+
+// Raw is everything a report is rendered from (-from re-renders it).
+type Raw struct {
+	Quick    bool                   `json:"quick"`
+	Rounds   int                    `json:"rounds"`
+	Drivers  []string               `json:"drivers"`
+	Groups   []string               `json:"groups"`
+	Steps    []string               `json:"steps"`
+	Infos    map[string]runner.Info `json:"infos"`
+	Machine  Machine                `json:"machine"`
+	Start    time.Time              `json:"start"`
+	Duration string                 `json:"duration"`
+	Samples  []Sample               `json:"samples"`
+	Failures []string               `json:"failures"`
+	Missing  map[string]string      `json:"missing"` // driver -> why it is not in the report
+	Command  string                 `json:"command"`
+	// Commit is the repository's commit the driver was built from, with
+	// "+dirty" when files outside bench/ had uncommitted changes.
+	Commit string `json:"commit"`
+}
+
+func main() {
+	var (
+		quick   = flag.Bool("quick", false, "pass -quick to every binary (about 1/10 of the sizes)")
+		rounds  = flag.Int("rounds", 5, "ABBA rounds: processes per driver per workload group")
+		drivers = flag.String("drivers", strings.Join(allDrivers, ","), "comma-separated drivers to build and run")
+		only    = flag.String("only", "", "run only workload groups matching this regexp")
+		outDir  = flag.String("out", "", "where RESULTS.md and charts/ go (default: the bench directory)")
+		from    = flag.String("from", "", "re-render the report from a raw JSON file instead of running")
+		rawOut  = flag.String("raw", "", "write the raw samples here (default: <out>/out/raw-<time>.json)")
+		png     = flag.Bool("png", false, "also write PNG charts next to the SVGs")
+		timeout = flag.Duration("timeout", 15*time.Minute, "limit for one benchmark process")
+	)
+	flag.Parse()
+	benchDir, err := findBenchDir()
+	if err != nil {
+		fatalf("%v", err)
+	}
+	if *outDir == "" {
+		*outDir = benchDir
+	}
+	var raw *Raw
+	if *from != "" {
+		b, err := os.ReadFile(*from)
+		if err != nil {
+			fatalf("%v", err)
+		}
+		raw = &Raw{}
+		if err := json.Unmarshal(b, raw); err != nil {
+			fatalf("%s: %v", *from, err)
+		}
+	} else {
+		raw, err = run(benchDir, strings.Split(*drivers, ","), *quick, *rounds, *only, *timeout)
+		if err != nil {
+			fatalf("%v", err)
+		}
+		path := *rawOut
+		if path == "" {
+			path = filepath.Join(*outDir, "out", "raw-"+raw.Start.Format("20060102-150405")+".json")
+		}
+		os.MkdirAll(filepath.Dir(path), 0o755)
+		b, _ := json.MarshalIndent(raw, "", " ")
+		if err := os.WriteFile(path, b, 0o644); err != nil {
+			fatalf("%v", err)
+		}
+		progress("raw samples: %s", path)
+	}
+	rep := aggregate(raw)
+	if err := writeCharts(rep, filepath.Join(*outDir, "charts"), *png); err != nil {
+		fatalf("charts: %v", err)
+	}
+	md := renderMarkdown(rep)
+	if err := os.WriteFile(filepath.Join(*outDir, "RESULTS.md"), []byte(md), 0o644); err != nil {
+		fatalf("%v", err)
+	}
+	progress("wrote %s and %s", filepath.Join(*outDir, "RESULTS.md"), filepath.Join(*outDir, "charts"))
+	fmt.Print(summaryText(rep))
+}
+
+// findBenchDir finds the directory of the bench module from the working
+// directory (the bench directory itself, a subdirectory, or the repo root).
+func findBenchDir() (string, error) {
+	wd, err := os.Getwd()
+	if err != nil {
+		return "", err
+	}
+	for d := wd; ; d = filepath.Dir(d) {
+		for _, c := range []string{d, filepath.Join(d, "bench")} {
+			b, err := os.ReadFile(filepath.Join(c, "go.mod"))
+			if err == nil && bytes.Contains(b, []byte("module github.com/turso-go/turso/bench\n")) {
+				return c, nil
+			}
+		}
+		if filepath.Dir(d) == d {
+			return "", errors.New("cannot find the bench module (run from the bench directory)")
+		}
+	}
+}
+
+func run(benchDir string, drivers []string, quick bool, rounds int, only string, timeout time.Duration) (*Raw, error) {
+	start := time.Now()
+	raw := &Raw{
+		Quick:   quick,
+		Rounds:  rounds,
+		Infos:   map[string]runner.Info{},
+		Machine: machineInfo(),
+		Start:   start,
+		Missing: map[string]string{},
+		Command: "go run ./cmd/report " + strings.Join(os.Args[1:], " "),
+		Commit:  repoCommit(benchDir),
+	}
+	var onlyRE *regexp.Regexp
+	if only != "" {
+		var err error
+		if onlyRE, err = regexp.Compile(only); err != nil {
+			return nil, err
+		}
+	}
+	binDir, err := os.MkdirTemp("", "bench-bin-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(binDir)
+	dbDir, err := os.MkdirTemp("", "bench-db-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(dbDir)
+
+	// Build every driver binary once.
+	bins := map[string]string{}
+	for _, d := range drivers {
+		d = strings.TrimSpace(d)
+		if d == "" {
+			continue
+		}
+		bin := filepath.Join(binDir, d)
+		progress("building %s ...", d)
+		t0 := time.Now()
+		cmd := exec.Command("go", "build", "-o", bin, "./cmd/"+d)
+		cmd.Dir = benchDir
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			msg := firstLines(string(out), 6)
+			progress("  %s does not build, left out:\n%s", d, indent(msg))
+			raw.Missing[d] = "does not build: " + firstLines(string(out), 2)
+			continue
+		}
+		progress("  built %s in %.1fs", d, time.Since(t0).Seconds())
+		// Versions, and a check that the binary runs at all.
+		info, err := runInfo(bin)
+		if err != nil {
+			progress("  %s -info failed, left out: %v", d, err)
+			raw.Missing[d] = "-info failed: " + err.Error()
+			continue
+		}
+		raw.Infos[d] = info
+		bins[d] = bin
+		raw.Drivers = append(raw.Drivers, d)
+	}
+	if len(raw.Drivers) == 0 {
+		return nil, errors.New("no driver binary builds")
+	}
+
+	// Workload groups and steps, from the first binary.
+	out, err := exec.Command(bins[raw.Drivers[0]], "-list").Output()
+	if err != nil {
+		return nil, fmt.Errorf("-list: %w", err)
+	}
+	for _, step := range strings.Fields(string(out)) {
+		g, _, _ := strings.Cut(step, "/")
+		if onlyRE != nil && !onlyRE.MatchString(g) {
+			continue
+		}
+		raw.Steps = append(raw.Steps, step)
+		if !slices.Contains(raw.Groups, g) {
+			raw.Groups = append(raw.Groups, g)
+		}
+	}
+
+	total := rounds * len(raw.Groups) * len(raw.Drivers)
+	seq := 0
+	for r := 0; r < rounds; r++ {
+		for gi, g := range raw.Groups {
+			order := slices.Clone(raw.Drivers)
+			if (r+gi)%2 == 1 {
+				slices.Reverse(order)
+			}
+			var line []string
+			for _, d := range order {
+				seq++
+				args := []string{"-runs", "1", "-only", "^" + regexp.QuoteMeta(g) + "/", "-dir", dbDir}
+				if quick {
+					args = append(args, "-quick")
+				}
+				t0 := time.Now()
+				res, err := runBench(bins[d], args, timeout)
+				el := time.Since(t0)
+				for _, x := range res {
+					raw.Samples = append(raw.Samples, Sample{Result: x, Round: r + 1, Seq: seq})
+				}
+				if err != nil {
+					f := fmt.Sprintf("round %d %s %s: %v", r+1, g, d, err)
+					raw.Failures = append(raw.Failures, f)
+					progress("  FAILED %s", f)
+				}
+				line = append(line, fmt.Sprintf("%s %.1fs", d, el.Seconds()))
+			}
+			progress("[%d/%d] round %d/%d %-10s %s", seq, total, r+1, rounds, g, strings.Join(line, ", "))
+		}
+	}
+	raw.Duration = time.Since(start).Round(time.Second).String()
+	return raw, nil
+}
+
+// repoCommit names the commit of the repository holding benchDir.
+func repoCommit(benchDir string) string {
+	root := filepath.Dir(benchDir)
+	out, err := exec.Command("git", "-C", root, "rev-parse", "--short", "HEAD").Output()
+	if err != nil {
+		return "unknown"
+	}
+	c := strings.TrimSpace(string(out))
+	st, err := exec.Command("git", "-C", root, "status", "--porcelain", "--untracked-files=no", "--", ".", ":(exclude)bench").Output()
+	if err == nil && len(bytes.TrimSpace(st)) > 0 {
+		c += "+dirty"
+	}
+	return c
+}
+
+func runInfo(bin string) (runner.Info, error) {
+	var info runner.Info
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	var stderr bytes.Buffer
+	cmd := exec.CommandContext(ctx, bin, "-info")
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		return info, fmt.Errorf("%v: %s", err, firstLines(stderr.String(), 3))
+	}
+	if err := json.Unmarshal(out, &info); err != nil {
+		return info, err
+	}
+	if info.Error != "" {
+		return info, errors.New(info.Error)
+	}
+	return info, nil
+}
+
+// runBench runs one benchmark process and parses its JSON lines.
+func runBench(bin string, args []string, timeout time.Duration) ([]runner.Result, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	var stdout, stderr bytes.Buffer
+	cmd := exec.CommandContext(ctx, bin, args...)
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err := cmd.Run()
+	var res []runner.Result
+	sc := bufio.NewScanner(&stdout)
+	sc.Buffer(make([]byte, 1<<20), 1<<20)
+	for sc.Scan() {
+		var r runner.Result
+		if json.Unmarshal(sc.Bytes(), &r) == nil && r.Workload != "" {
+			res = append(res, r)
+		}
+	}
+	if err != nil {
+		return res, fmt.Errorf("%v: %s", err, lastFailure(stderr.String()))
+	}
+	return res, nil
+}
+
+// lastFailure picks the FAILED lines of a binary's stderr (or its tail).
+func lastFailure(s string) string {
+	var f []string
+	for _, l := range strings.Split(s, "\n") {
+		if strings.Contains(l, "FAILED") || strings.Contains(l, "panic") {
+			f = append(f, l)
+		}
+	}
+	if len(f) == 0 {
+		ls := strings.Split(strings.TrimSpace(s), "\n")
+		if len(ls) > 3 {
+			ls = ls[len(ls)-3:]
+		}
+		f = ls
+	}
+	return strings.Join(f, " | ")
+}
+
+// Machine describes where the report ran.
+type Machine struct {
+	Uname  string `json:"uname"`
+	CPU    string `json:"cpu"`
+	Cores  int    `json:"cores"`
+	Memory string `json:"memory"`
+	Go     string `json:"go"`
+}
+
+func machineInfo() Machine {
+	m := Machine{}
+	if out, err := exec.Command("uname", "-srmo").Output(); err == nil {
+		m.Uname = strings.TrimSpace(string(out))
+	}
+	if b, err := os.ReadFile("/proc/cpuinfo"); err == nil {
+		for _, l := range strings.Split(string(b), "\n") {
+			if k, v, ok := strings.Cut(l, ":"); ok {
+				switch strings.TrimSpace(k) {
+				case "model name":
+					if m.CPU == "" {
+						m.CPU = strings.TrimSpace(v)
+					}
+				case "processor":
+					m.Cores++
+				}
+			}
+		}
+	}
+	if b, err := os.ReadFile("/proc/meminfo"); err == nil {
+		l, _, _ := strings.Cut(string(b), "\n")
+		var kb int64
+		if _, err := fmt.Sscanf(strings.TrimPrefix(l, "MemTotal:"), "%d", &kb); err == nil {
+			m.Memory = fmt.Sprintf("%.1f GiB", float64(kb)/(1<<20))
+		}
+	}
+	if out, err := exec.Command("go", "version").Output(); err == nil {
+		m.Go = strings.TrimSpace(string(out))
+	}
+	return m
+}
+
+func progress(format string, args ...any) {
+	fmt.Fprintf(os.Stderr, time.Now().Format("15:04:05")+" "+format+"\n", args...)
+}
+
+func fatalf(format string, args ...any) {
+	fmt.Fprintf(os.Stderr, "report: "+format+"\n", args...)
+	os.Exit(1)
+}
+
+func firstLines(s string, n int) string {
+	ls := strings.Split(strings.TrimSpace(s), "\n")
+	if len(ls) > n {
+		ls = ls[:n]
+	}
+	return strings.Join(ls, "\n")
+}
+
+func indent(s string) string {
+	return "    " + strings.ReplaceAll(s, "\n", "\n    ")
+}
