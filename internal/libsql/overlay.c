@@ -545,8 +545,6 @@ void tg_snap_end(tg_snap *s) {
 	s->active = 0;
 }
 
-int tg_snap_dirty(tg_snap *s) { return (int)s->count; }
-
 int tg_overlay_open(tg_snap *s, sqlite3 **db) {
 	int rc = tg_overlay_register();
 	if (rc != SQLITE_OK) {

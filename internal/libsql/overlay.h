@@ -45,9 +45,6 @@ void tg_snap_begin(tg_snap *s, unsigned int npages);
  * reads fail until the next tg_snap_begin. */
 void tg_snap_end(tg_snap *s);
 
-/* tg_snap_dirty reports how many pages are held in memory. */
-int tg_snap_dirty(tg_snap *s);
-
 /* tg_overlay_open opens a connection over s. */
 int tg_overlay_open(tg_snap *s, sqlite3 **db);
 
