@@ -1,10 +1,16 @@
 /*
  * Helpers that fold several SQLite calls into one, so that the Go side pays
  * one cgo crossing per bind, per row and per exec instead of one per call.
+ *
+ * Each prepared statement has a tg_stmt in C memory that carries its
+ * arguments in, its current row out, and the results of each call. The Go
+ * side passes it as an integer (uintptr_t), so that no call needs cgo's
+ * pointer checks.
  */
 #ifndef TURSO_BINDING_H
 #define TURSO_BINDING_H
 
+#include <stdint.h>
 #include "sqlite3_api.h"
 
 /* tg_value carries one argument into C or one column out of it. Text and
@@ -17,28 +23,52 @@ typedef struct {
 	const void *p;
 } tg_value;
 
-/* tg_bind resets s, clears its bindings and binds args[k] to parameter k+1. */
-int tg_bind(sqlite3_stmt *s, const tg_value *args, int nargs);
+typedef struct {
+	sqlite3_stmt *stmt;
+	/* Arguments (args_cap entries), and the bytes of text and blob
+	 * arguments, bound with SQLITE_STATIC: valid until the next bind. */
+	tg_value *args;
+	int args_cap;
+	char *arena;
+	size_t arena_cap;
+	/* The current row: ncol columns, row_cap entries. */
+	tg_value *row;
+	int row_cap;
+	int ncol;
+	/* Times the statement was re-prepared, as of the latest tg_start. */
+	int reprep;
+	/* Rows changed and last insert rowid after tg_exec. */
+	sqlite3_int64 changes;
+	sqlite3_int64 rowid;
+} tg_stmt;
 
-/* tg_step steps s. On SQLITE_ROW it stores the column count in *ncol and,
- * when it is at most cap, fills row with the columns. On SQLITE_DONE it
- * resets s so that it holds no lock. Any other result is returned as is,
- * with s left for the caller to inspect and reset. */
-int tg_step(sqlite3_stmt *s, tg_value *row, int cap, int *ncol);
+/* tg_stmt_new wraps s; NULL when out of memory. */
+tg_stmt *tg_stmt_new(sqlite3_stmt *s);
 
-/* tg_start binds args as tg_bind does, then steps as tg_step does, and
- * stores in *reprep how often s has been re-prepared after schema changes. */
-int tg_start(sqlite3_stmt *s, const tg_value *args, int nargs, tg_value *row, int cap, int *ncol, int *reprep);
+/* tg_stmt_free finalizes the statement and frees its buffers. */
+void tg_stmt_free(uintptr_t t);
 
-/* tg_fill fills row with the current row's first n columns. */
-void tg_fill(sqlite3_stmt *s, tg_value *row, int n);
+/* tg_reserve makes room for nargs arguments and nbytes of their bytes. It
+ * returns SQLITE_OK or SQLITE_NOMEM. */
+int tg_reserve(uintptr_t t, int nargs, size_t nbytes);
 
-/* tg_exec binds args, steps s to completion and resets it, storing the
- * changes and last insert rowid. On failure it returns the step's result
- * and leaves s unreset so that the caller can read the error first. */
-int tg_exec(sqlite3_stmt *s, const tg_value *args, int nargs, sqlite3_int64 *changes, sqlite3_int64 *rowid);
+/* tg_start resets the statement, clears its bindings, binds its first
+ * nargs arguments and steps it, as tg_step. It also records reprep. */
+int tg_start(uintptr_t t, int nargs);
 
-/* tg_open opens a connection and sets its busy timeout. On failure *db may still need closing. */
+/* tg_step steps the statement. On SQLITE_ROW the row holds its columns. On
+ * SQLITE_DONE the statement is reset, so that it holds no lock. Any other
+ * result is returned as is, with the statement left for the caller to read
+ * the error from and reset. */
+int tg_step(uintptr_t t);
+
+/* tg_exec binds nargs arguments, steps the statement to completion and
+ * resets it, recording changes and rowid. On failure it returns the step's
+ * result and leaves the statement unreset, as tg_step does. */
+int tg_exec(uintptr_t t, int nargs);
+
+/* tg_open opens a connection and sets its busy timeout. On failure *db may
+ * still need closing. */
 int tg_open(const char *name, int flags, int busy_ms, sqlite3 **db);
 
 /* libSQL's Rust API, used only to run its one-time initialization. */

@@ -54,7 +54,10 @@ func (c *conn) Prepare(sql string) (engine.Stmt, string, error) {
 	if s == nil {
 		return nil, rest, nil
 	}
-	st := newStmt(c, s, sql[:len(sql)-len(rest)])
+	st, err := newStmt(c, s, sql[:len(sql)-len(rest)])
+	if err != nil {
+		return nil, "", err
+	}
 	c.stmts[st] = struct{}{}
 	return st, rest, nil
 }

@@ -21,6 +21,7 @@ typedef void (*sqlite3_destructor_type)(void *);
 
 #define SQLITE_OK 0
 #define SQLITE_ERROR 1
+#define SQLITE_NOMEM 7
 #define SQLITE_INTERRUPT 9
 #define SQLITE_IOERR 10
 #define SQLITE_CANTOPEN 14
