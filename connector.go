@@ -51,7 +51,7 @@ func (c *Connector) Connect(ctx context.Context) (driver.Conn, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	ec, err := c.engine.Open(engine.Config{Path: c.cfg.path, Create: true, Mutex: c.cfg.mutex, BusyTimeout: c.cfg.busyTimeout})
+	ec, err := c.engine.Open(engine.Config{Path: c.cfg.path, Create: true, Mutex: c.cfg.mutex, BusyTimeout: c.cfg.busyTimeout, Key: c.cfg.key, Cipher: c.cfg.cipher})
 	if err != nil {
 		return nil, wrapErr(err, "")
 	}

@@ -50,10 +50,20 @@
 //	_mutex=no|full                      SQLite's own connection mutex (default no)
 //	_stmt_cache=N, _stmt_cache_size=N   prepared statements kept per connection (default 64; 0: off)
 //	_engine=libsql                      the engine (libsql is the only one in this build)
+//	_key=PASSPHRASE                     encrypt the database with this key (URL-escaped)
+//	_cipher=NAME                        cipher of an encrypted database (default aes256cbc)
 //
 // B is a boolean: 1, yes, true, on, 0, no, false or off. Every pragma is
 // applied to each new connection of the pool. Options of NewConnector
 // (WithJournalMode, WithBusyTimeout, ...) set the same things in Go.
+//
+// # Encryption
+//
+// A database opened with a key (_key, or WithEncryptionKey to keep it out
+// of the DSN) is encrypted at rest by the SQLite3 Multiple Ciphers codec
+// built into libSQL: every page, the journal and the WAL. A wrong or
+// missing key fails with an error matching ErrNotADatabase; Rekey changes,
+// adds or removes the key of an open database.
 //
 // # Values
 //

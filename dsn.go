@@ -28,6 +28,10 @@ type config struct {
 	loc           *time.Location
 	stmtCacheSize int
 
+	// key and cipher encrypt the main database (_key, _cipher).
+	key    []byte
+	cipher string
+
 	// pragmas run, in order, on every new connection.
 	pragmas []pragma
 
@@ -165,6 +169,8 @@ var dsnParams = []dsnParam{
 		c.stmtCacheSize = n
 		return nil
 	}},
+	{names: []string{"_key"}, apply: func(c *config, v string) error { return c.setKey([]byte(v)) }},
+	{names: []string{"_cipher"}, apply: func(c *config, v string) error { return c.setCipher(v) }},
 	{names: []string{"_engine"}, apply: func(c *config, v string) error {
 		if !strings.EqualFold(v, "libsql") {
 			return fmt.Errorf("unknown engine %q (this build has: libsql)", v)
