@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/turso-go/turso/internal/engine"
 )
 
 // defaultStmtCacheSize is how many prepared statements each connection
@@ -36,6 +38,10 @@ type config struct {
 	pragmas []pragma
 
 	connInit []func(ctx context.Context, c driver.Conn) error
+
+	// funcs define Go functions and collations on every new connection
+	// (RegisterFunc, RegisterAggregate, RegisterCollation).
+	funcs []func(engine.FunctionRegistrar) error
 }
 
 // pragma is one "PRAGMA name = value" to run on every new connection.

@@ -147,6 +147,7 @@ void sqlite3_result_text64(sqlite3_context *, const char *, sqlite3_uint64, void
 void sqlite3_result_blob64(sqlite3_context *, const void *, sqlite3_uint64, void (*)(void *));
 void sqlite3_result_zeroblob(sqlite3_context *, int n);
 void sqlite3_result_error(sqlite3_context *, const char *, int);
+void sqlite3_result_error_nomem(sqlite3_context *);
 
 /* Online backup. */
 sqlite3_backup *sqlite3_backup_init(sqlite3 *pDest, const char *zDestName, sqlite3 *pSource, const char *zSourceName);
