@@ -159,3 +159,5 @@ void tg_result_blob(sqlite3_context *ctx, const void *p, int n) {
 	}
 	sqlite3_result_blob64(ctx, p, (sqlite3_uint64)n, SQLITE_TRANSIENT);
 }
+
+int tg_has_schema(sqlite3 *db, const char *schema) { return sqlite3_db_filename(db, schema) != NULL; }

@@ -55,6 +55,9 @@ void libsql_free_string(const char *ptr);
  * message, to be freed with libsql_free_string, or NULL. */
 const char *tg_init_libsql(void);
 
+/* tg_has_schema reports whether db has a database named schema. */
+int tg_has_schema(sqlite3 *db, const char *schema);
+
 /* Callbacks into Go (see callbacks.c). Go values are passed to SQLite as
  * runtime/cgo.Handle numbers (uintptr_t), which these helpers cast. */
 

@@ -160,6 +160,7 @@ int sqlite3_backup_pagecount(sqlite3_backup *p);
 #define SQLITE_DESERIALIZE_FREEONCLOSE 1
 #define SQLITE_DESERIALIZE_RESIZEABLE 2
 unsigned char *sqlite3_serialize(sqlite3 *db, const char *zSchema, sqlite3_int64 *piSize, unsigned int mFlags);
+const char *sqlite3_db_filename(sqlite3 *db, const char *zDbName);
 int sqlite3_deserialize(sqlite3 *db, const char *zSchema, unsigned char *pData, sqlite3_int64 szDb,
                         sqlite3_int64 szBuf, unsigned mFlags);
 
