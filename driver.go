@@ -65,6 +65,21 @@
 // missing key fails with an error matching ErrNotADatabase; Rekey changes,
 // adds or removes the key of an open database.
 //
+// # Engine features
+//
+// Beyond database/sql, the package exposes what the libSQL engine offers:
+//
+//   - Vector search: Vector32 binds and scans libSQL's F32_BLOB vectors;
+//     its documentation shows the SQL of libsql_vector_idx indexes,
+//     vector_top_k queries and vector_distance_cos.
+//   - SQL functions written in Go: the RegisterFunc, RegisterAggregate and
+//     RegisterCollation options define them on every connection.
+//   - Per-connection features, reached through a *sql.Conn: Backup (online
+//     backup), Serialize and Deserialize, Rekey, SetUpdateHook,
+//     SetCommitHook, SetRollbackHook, Checkpoint and Interrupter.
+//   - Extensions built into the engine: FTS5, R-Tree and the JSON functions
+//     (json_extract, ->, ->>, json_each, jsonb...).
+//
 // # Values
 //
 // Arguments may be nil, int64 (and the other integer types), float64, bool,
