@@ -2,10 +2,12 @@ package turso
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"math"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -269,5 +271,34 @@ func TestRegisterAggregateInterfaceState(t *testing.T) {
 	}
 	if strings.Join(got, " ") != "1:15 2:7" {
 		t.Fatalf("groups: %v, want [1:15 2:7]", got)
+	}
+}
+
+// BenchmarkGoFunc measures one call of a Go scalar function from SQL
+// against the built-in abs().
+func BenchmarkGoFunc(b *testing.B) {
+	c, err := NewConnector(":memory:", RegisterFunc("go_abs", func(x int64) int64 {
+		if x < 0 {
+			return -x
+		}
+		return x
+	}, true))
+	if err != nil {
+		b.Fatal(err)
+	}
+	db := sql.OpenDB(c)
+	defer db.Close()
+	for _, fn := range []string{"abs", "go_abs"} {
+		b.Run(fn, func(b *testing.B) {
+			const rows = 10000
+			q := "SELECT sum(" + fn + "(value)) FROM generate_series(1, " + strconv.Itoa(rows) + ")"
+			for b.Loop() {
+				var s int64
+				if err := db.QueryRow(q).Scan(&s); err != nil || s != rows*(rows+1)/2 {
+					b.Fatalf("%d, %v", s, err)
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*rows), "ns/call")
+		})
 	}
 }
