@@ -3,6 +3,7 @@ package turso
 import (
 	"context"
 	"database/sql"
+	"fmt"
 
 	"github.com/turso-go/turso/internal/engine"
 )
@@ -34,8 +35,8 @@ func Serialize(ctx context.Context, c *sql.Conn, schema string) ([]byte, error) 
 // of the pool do not see it. Data that is not a database image fails the
 // first statement that reads it with an error matching ErrNotADatabase.
 //
-// The connection must have no transaction open; prepared statements of
-// the pool re-prepare themselves on the new schema.
+// The connection must have no transaction open. Its cached prepared
+// statements re-prepare themselves on the new schema.
 func Deserialize(ctx context.Context, c *sql.Conn, schema string, data []byte) error {
 	if schema == "" {
 		schema = "main"
@@ -44,6 +45,9 @@ func Deserialize(ctx context.Context, c *sql.Conn, schema string, data []byte) e
 		s, err := engineFeature[engine.Serializer](tc, "deserialize")
 		if err != nil {
 			return err
+		}
+		if !tc.ec.Autocommit() {
+			return fmt.Errorf("turso: Deserialize: a transaction is open on the connection")
 		}
 		return wrapErr(s.Deserialize(schema, data), "")
 	})

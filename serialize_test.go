@@ -6,6 +6,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -71,9 +72,18 @@ func TestSerializeDeserializeFailures(t *testing.T) {
 	if _, err := Serialize(ctx, c, "nosuch"); !errors.As(err, &e) {
 		t.Fatalf("Serialize(nosuch): %v, want an *Error", err)
 	}
-	if err := Deserialize(ctx, c, "nosuch", []byte("whatever")); !errors.As(err, &e) {
-		t.Fatalf("Deserialize(nosuch): %v, want an *Error", err)
+	if err := Deserialize(ctx, c, "nosuch", []byte("whatever")); !errors.As(err, &e) || e.Code != CodeError || !strings.Contains(e.Message, "no such database") {
+		t.Fatalf("Deserialize(nosuch): %v, want a no-such-database *Error", err)
 	}
+	image, err := Serialize(ctx, c, "main")
+	if err != nil {
+		t.Fatal(err)
+	}
+	mustExec(t, c, "BEGIN; INSERT INTO keep VALUES (43)")
+	if err := Deserialize(ctx, c, "main", image); err == nil || !strings.Contains(err.Error(), "transaction is open") {
+		t.Fatalf("Deserialize in a transaction: %v, want a refusal", err)
+	}
+	mustExec(t, c, "ROLLBACK")
 	var x int
 	if err := c.QueryRowContext(ctx, "SELECT x FROM keep").Scan(&x); err != nil || x != 42 {
 		t.Fatalf("after failures: %d, %v", x, err)

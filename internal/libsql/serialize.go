@@ -47,6 +47,9 @@ func (c *conn) Deserialize(schema string, data []byte) error {
 	if c.db == nil {
 		return engine.ErrClosed
 	}
+	if !c.hasSchema(schema) {
+		return &engine.Error{Code: engine.CodeError, ExtendedCode: engine.CodeError, Message: "no such database: " + schema}
+	}
 	cschema := C.CString(schema)
 	defer C.free(unsafe.Pointer(cschema))
 	// SQLite takes ownership of buf (FREEONCLOSE), also when it fails.
