@@ -45,13 +45,14 @@ func newConnector(d *Driver, dsn string, opts ...Option) (*Connector, error) {
 	return &Connector{driver: d, cfg: cfg, engine: defaultEngine}, nil
 }
 
-// Connect opens and sets up one connection: it applies the busy timeout and
-// the pragmas, then runs the WithConnInit hooks.
+// Connect opens and sets up one connection: it applies the encryption key,
+// the busy timeout and the pragmas, defines the Go functions and
+// collations, then runs the WithConnInit hooks.
 func (c *Connector) Connect(ctx context.Context) (driver.Conn, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	ec, err := c.engine.Open(engine.Config{Path: c.cfg.path, Create: true, Mutex: c.cfg.mutex, BusyTimeout: c.cfg.busyTimeout})
+	ec, err := c.engine.Open(engine.Config{Path: c.cfg.path, Create: true, Mutex: c.cfg.mutex, BusyTimeout: c.cfg.busyTimeout, Key: c.cfg.key, Cipher: c.cfg.cipher})
 	if err != nil {
 		return nil, wrapErr(err, "")
 	}
@@ -61,6 +62,10 @@ func (c *Connector) Connect(ctx context.Context) (driver.Conn, error) {
 			ec.Close()
 			return nil, wrapErr(err, setup)
 		}
+	}
+	if err := c.cfg.registerFuncs(ec); err != nil {
+		cn.Close()
+		return nil, err
 	}
 	for _, hook := range c.cfg.connInit {
 		if err := hook(ctx, cn); err != nil {

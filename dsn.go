@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/turso-go/turso/internal/engine"
 )
 
 // defaultStmtCacheSize is how many prepared statements each connection
@@ -28,10 +30,18 @@ type config struct {
 	loc           *time.Location
 	stmtCacheSize int
 
+	// key and cipher encrypt the main database (_key, _cipher).
+	key    []byte
+	cipher string
+
 	// pragmas run, in order, on every new connection.
 	pragmas []pragma
 
 	connInit []func(ctx context.Context, c driver.Conn) error
+
+	// funcs define Go functions and collations on every new connection
+	// (RegisterFunc, RegisterAggregate, RegisterCollation).
+	funcs []func(engine.FunctionRegistrar) error
 }
 
 // pragma is one "PRAGMA name = value" to run on every new connection.
@@ -165,6 +175,8 @@ var dsnParams = []dsnParam{
 		c.stmtCacheSize = n
 		return nil
 	}},
+	{names: []string{"_key"}, apply: func(c *config, v string) error { return c.setKey([]byte(v)) }},
+	{names: []string{"_cipher"}, apply: func(c *config, v string) error { return c.setCipher(v) }},
 	{names: []string{"_engine"}, apply: func(c *config, v string) error {
 		if !strings.EqualFold(v, "libsql") {
 			return fmt.Errorf("unknown engine %q (this build has: libsql)", v)

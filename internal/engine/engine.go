@@ -59,6 +59,12 @@ type Config struct {
 	// BusyTimeout is how long a statement waits on a locked database before
 	// it fails with a busy error.
 	BusyTimeout time.Duration
+	// Key, when not empty, is the encryption key of the main database,
+	// applied right after the file is opened and before anything reads it;
+	// Cipher names the cipher scheme ("" for the engine's default). An
+	// engine without encryption refuses a key.
+	Key    []byte
+	Cipher string
 }
 
 // Engine opens connections to databases.

@@ -186,3 +186,44 @@ const char *tg_init_libsql(void) {
 	libsql_close(db);
 	return NULL;
 }
+
+void tg_values(sqlite3_value **argv, int n, tg_value *vals) {
+	for (int k = 0; k < n; k++) {
+		tg_value *v = &vals[k];
+		sqlite3_value *a = argv[k];
+		int t = sqlite3_value_type(a);
+		v->type = t;
+		switch (t) {
+		case SQLITE_INTEGER:
+			v->i = sqlite3_value_int64(a);
+			break;
+		case SQLITE_FLOAT:
+			v->f = sqlite3_value_double(a);
+			break;
+		case SQLITE_TEXT:
+			v->p = sqlite3_value_text(a);
+			v->n = sqlite3_value_bytes(a);
+			break;
+		case SQLITE_BLOB:
+			v->p = sqlite3_value_blob(a);
+			v->n = sqlite3_value_bytes(a);
+			break;
+		default:
+			break;
+		}
+	}
+}
+
+void tg_result_text(sqlite3_context *ctx, const char *p, int n) {
+	sqlite3_result_text64(ctx, n ? p : "", (sqlite3_uint64)n, SQLITE_TRANSIENT, SQLITE_UTF8);
+}
+
+void tg_result_blob(sqlite3_context *ctx, const void *p, int n) {
+	if (n == 0) {
+		sqlite3_result_zeroblob(ctx, 0);
+		return;
+	}
+	sqlite3_result_blob64(ctx, p, (sqlite3_uint64)n, SQLITE_TRANSIENT);
+}
+
+int tg_has_schema(sqlite3 *db, const char *schema) { return sqlite3_db_filename(db, schema) != NULL; }

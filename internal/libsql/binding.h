@@ -11,6 +11,7 @@
 #define TURSO_BINDING_H
 
 #include <stdint.h>
+
 #include "sqlite3_api.h"
 
 /* tg_value carries one argument into C or one column out of it. Text and
@@ -82,5 +83,37 @@ void libsql_free_string(const char *ptr);
  * in-memory database through its API. It returns the Rust layer's error
  * message, to be freed with libsql_free_string, or NULL. */
 const char *tg_init_libsql(void);
+
+/* tg_has_schema reports whether db has a database named schema. */
+int tg_has_schema(sqlite3 *db, const char *schema);
+
+/* Callbacks into Go (see callbacks.c). Go values are passed to SQLite as
+ * runtime/cgo.Handle numbers (uintptr_t), which these helpers cast. */
+
+/* tg_values converts the n arguments of a function call into vals, with
+ * text and blob bytes viewed in place. */
+void tg_values(sqlite3_value **argv, int n, tg_value *vals);
+
+/* tg_create_function defines a scalar function (aggregate == 0) or an
+ * aggregate one whose Go implementation is handle h; SQLite deletes h
+ * when the function is dropped, redefined or the connection closes, and
+ * also when the definition fails. */
+int tg_create_function(sqlite3 *db, const char *name, int nargs, int flags, uintptr_t h, int aggregate);
+
+/* tg_create_collation defines a collation implemented by handle h. SQLite
+ * deletes h once the collation is dropped, but NOT when the definition
+ * fails: then the caller deletes it. */
+int tg_create_collation(sqlite3 *db, const char *name, uintptr_t h);
+
+/* tg_result_text and tg_result_blob set a function's result to a copy of
+ * the n bytes at p (which may be NULL when n is 0). */
+void tg_result_text(sqlite3_context *ctx, const char *p, int n);
+void tg_result_blob(sqlite3_context *ctx, const void *p, int n);
+
+/* tg_set_hooks installs (on != 0) or removes the update, commit and
+ * rollback hooks that call Go with handle h. */
+void tg_set_update_hook(sqlite3 *db, uintptr_t h, int on);
+void tg_set_commit_hook(sqlite3 *db, uintptr_t h, int on);
+void tg_set_rollback_hook(sqlite3 *db, uintptr_t h, int on);
 
 #endif
