@@ -42,7 +42,11 @@ func newConnector(d *Driver, dsn string, opts ...Option) (*Connector, error) {
 			return nil, err
 		}
 	}
-	return &Connector{driver: d, cfg: cfg, engine: defaultEngine}, nil
+	eng := defaultEngine
+	if cfg.engine != "" {
+		eng, _ = engine.Lookup(cfg.engine) // present: the DSN and WithEngine check
+	}
+	return &Connector{driver: d, cfg: cfg, engine: eng}, nil
 }
 
 // Connect opens and sets up one connection: it applies the busy timeout and
@@ -85,6 +89,13 @@ func WithBusyTimeout(d time.Duration) Option {
 		c.busyTimeout = d
 		return nil
 	}
+}
+
+// WithEngine selects the engine by name (DSN: _engine): "libsql", the
+// default, or "turso", Turso's own engine, which a program links in with
+// import _ "github.com/turso-go/turso/tursowasm".
+func WithEngine(name string) Option {
+	return paramOption("_engine", name)
 }
 
 // WithJournalMode sets the journal mode: DELETE, TRUNCATE, PERSIST,

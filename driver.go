@@ -49,7 +49,7 @@
 //	_writable_schema=B                  allow writes to sqlite_schema
 //	_mutex=no|full                      SQLite's own connection mutex (default no)
 //	_stmt_cache=N, _stmt_cache_size=N   prepared statements kept per connection (default 64; 0: off)
-//	_engine=libsql                      the engine (libsql is the only one in this build)
+//	_engine=libsql|turso                the engine (default libsql; turso needs the tursowasm import)
 //
 // B is a boolean: 1, yes, true, on, 0, no, false or off. Every pragma is
 // applied to each new connection of the pool. Options of NewConnector

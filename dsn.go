@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/turso-go/turso/internal/engine"
 )
 
 // defaultStmtCacheSize is how many prepared statements each connection
@@ -22,6 +24,9 @@ type config struct {
 	path string
 	// mutex selects SQLite's per-connection mutex (_mutex=full).
 	mutex bool
+	// engine names the engine (_engine): "" or "libsql" for the default,
+	// else one in engine's registry.
+	engine string
 
 	busyTimeout   time.Duration
 	txLock        string // the statement that begins a transaction
@@ -166,9 +171,20 @@ var dsnParams = []dsnParam{
 		return nil
 	}},
 	{names: []string{"_engine"}, apply: func(c *config, v string) error {
-		if !strings.EqualFold(v, "libsql") {
-			return fmt.Errorf("unknown engine %q (this build has: libsql)", v)
+		name := strings.ToLower(v)
+		if name == "libsql" {
+			c.engine = ""
+			return nil
 		}
+		if _, ok := engine.Lookup(name); !ok {
+			have := append([]string{"libsql"}, engine.Registered()...)
+			hint := ""
+			if name == "turso" {
+				hint = `; the turso engine needs import _ "github.com/turso-go/turso/tursowasm"`
+			}
+			return fmt.Errorf("unknown engine %q (this build has: %s%s)", v, strings.Join(have, ", "), hint)
+		}
+		c.engine = name
 		return nil
 	}},
 	pragmaParam("auto_vacuum", []string{"none", "full", "incremental", "0", "1", "2"}, "_auto_vacuum", "_vacuum"),

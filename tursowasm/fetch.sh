@@ -1,7 +1,7 @@
 #!/bin/sh
 # fetch.sh downloads the Turso engine's WebAssembly build from npm
 # (@tursodatabase/database-wasm, file dist/turso.wasm32-wasi.wasm, MIT)
-# into this directory, where tursowasm embeds it, and checks its sha256.
+# into tursowasm/wasm/, where package tursowasm embeds it, and checks its sha256.
 # It does nothing when the file is already there with the right digest.
 #
 #   sh tursowasm/fetch.sh
@@ -12,7 +12,7 @@ SHA256=35e71d48920495f59dccd4c4ae8cff191975f77ee7f220a24b5755e83fa7be46
 FILE=turso.wasm32-wasi.wasm
 
 dir=$(cd "$(dirname "$0")" && pwd)
-dest="$dir/$FILE"
+dest="$dir/wasm/$FILE"
 
 sum() { sha256sum "$1" | cut -d' ' -f1; }
 

@@ -3,6 +3,7 @@ package napi
 import (
 	"errors"
 	"fmt"
+	"strconv"
 )
 
 // Memory is the module's linear memory, as much of it as the host needs
@@ -379,6 +380,16 @@ func (e *Env) getProperty(obj Value, name string) Value {
 			return float64(o.Offset)
 		case "buffer":
 			return o.Buffer
+		}
+		if i, err := strconv.Atoi(name); err == nil && i >= 0 {
+			if i >= o.Length {
+				return Undefined{}
+			}
+			b := o.Bytes()[i]
+			if o.Type == Int8Array {
+				return float64(int8(b))
+			}
+			return float64(b)
 		}
 	case *ArrayBuffer:
 		if name == "byteLength" {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"fmt"
+	"os"
 	"strings"
 
 	"github.com/tetratelabs/wazero"
@@ -68,6 +69,11 @@ func (in *instance) CallTable(sig napi.Signature, index uint32, args ...uint64) 
 	return 0, nil
 }
 
+// CacheDirEnv names the environment variable that, when set, names a
+// directory where wazero keeps the compiled module between processes
+// (compiling takes seconds; much longer under the race detector).
+const CacheDirEnv = "TURSO_WASM_CACHE_DIR"
+
 // compiled is the module compiled once, with the runtime that owns it.
 type compiled struct {
 	rt  wazero.Runtime
@@ -82,6 +88,13 @@ func compile(ctx context.Context, wasm []byte) (*compiled, error) {
 		return nil, fmt.Errorf("turso engine: %w", err)
 	}
 	cfg := wazero.NewRuntimeConfig().WithCoreFeatures(api.CoreFeaturesV2 | experimental.CoreFeaturesThreads)
+	if dir := os.Getenv(CacheDirEnv); dir != "" {
+		cache, err := wazero.NewCompilationCacheWithDir(dir)
+		if err != nil {
+			return nil, fmt.Errorf("turso engine: %s: %w", CacheDirEnv, err)
+		}
+		cfg = cfg.WithCompilationCache(cache)
+	}
 	rt := wazero.NewRuntimeWithConfig(ctx, cfg)
 	mod, err := rt.CompileModule(ctx, defined)
 	if err != nil {
