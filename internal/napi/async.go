@@ -5,8 +5,11 @@ package napi
 func (e *Env) settle(d uint32, val uint64, reject bool) Status {
 	r, ok := e.refs[d]
 	v, vok := e.value(uint32(val))
+	if !ok || !vok {
+		return StatusInvalidArg
+	}
 	p, isPromise := r.value.(*Promise)
-	if !ok || !vok || !isPromise {
+	if !isPromise {
 		return StatusInvalidArg
 	}
 	delete(e.refs, d)
