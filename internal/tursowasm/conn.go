@@ -25,6 +25,10 @@ type conn struct {
 	// interrupted is set by Interrupt and checked between steps.
 	interrupted atomic.Bool
 	closed      bool
+	// readOnly connections refuse writing statements themselves: the
+	// engine shares one database object between the connections to a
+	// file, and it honours read-only only for the first.
+	readOnly bool
 }
 
 var _ engine.Conn = (*conn)(nil)
@@ -85,6 +89,9 @@ func (c *conn) Exec(sql string) error {
 		return engine.ErrClosed
 	}
 	c.interrupted.Store(false)
+	if c.readOnly {
+		return c.execEachLocked(sql)
+	}
 	ex, err := c.call("executor", sql)
 	if err != nil {
 		return err
@@ -108,6 +115,31 @@ func (c *conn) Exec(sql string) error {
 			}
 		}
 	}
+}
+
+// execEachLocked runs a script statement by statement through Prepare,
+// which checks each one, with e.mu held.
+func (c *conn) execEachLocked(sql string) error {
+	for sql != "" {
+		head, tail, blank := splitFirst(sql)
+		sql = tail
+		if blank {
+			continue
+		}
+		s, err := c.prepareLocked(head)
+		if err != nil {
+			return err
+		}
+		more, err := s.stepLocked()
+		for more && err == nil {
+			more, err = s.stepLocked()
+		}
+		s.closeLocked()
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func (c *conn) Changes() int64         { return c.number("changes") }

@@ -117,7 +117,7 @@ func (e *Engine) Open(cfg engine.Config) (engine.Conn, error) {
 	if readOnly {
 		opts.Set("readonly", true)
 	}
-	if !cfg.Create && !readOnly {
+	if !cfg.Create && !readOnly && path != ":memory:" {
 		opts.Set("fileMustExist", true)
 	}
 	opts.Set("timeout", float64(cfg.BusyTimeout.Milliseconds()))
@@ -141,7 +141,7 @@ func (e *Engine) Open(cfg engine.Config) (engine.Conn, error) {
 		e.closedLocked(path)
 		return nil, toError(err)
 	}
-	return &conn{e: e, in: in, db: db, path: path, stmts: map[*stmt]struct{}{}}, nil
+	return &conn{e: e, in: in, db: db, path: path, stmts: map[*stmt]struct{}{}, readOnly: readOnly}, nil
 }
 
 // closedLocked notes that a connection to path closed; with e.mu held.

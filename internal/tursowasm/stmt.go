@@ -79,6 +79,9 @@ func (s *stmt) describe(env *napi.Env) error {
 		return err
 	}
 	s.readOnly = class == "read"
+	if s.c.readOnly && class == "write" {
+		return &engine.Error{Code: engine.CodeReadOnly, ExtendedCode: engine.CodeReadOnly, Message: "attempt to write a readonly database"}
+	}
 	return nil
 }
 
