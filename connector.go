@@ -46,6 +46,14 @@ func newConnector(d *Driver, dsn string, opts ...Option) (*Connector, error) {
 	if cfg.engine != "" {
 		eng, _ = engine.Lookup(cfg.engine) // present: the DSN and WithEngine check
 	}
+	if cfg.txLock == beginConcurrent {
+		// The turso engine runs BEGIN CONCURRENT in MVCC mode, which each
+		// connection turns on; libSQL has neither.
+		if cfg.engine != "turso" {
+			return nil, fmt.Errorf("turso: _txlock=concurrent needs _engine=turso")
+		}
+		cfg.setPragma("journal_mode", "mvcc")
+	}
 	return &Connector{driver: d, cfg: cfg, engine: eng}, nil
 }
 

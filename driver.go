@@ -35,7 +35,8 @@
 //	_journal_mode=MODE, _journal=MODE   DELETE|TRUNCATE|PERSIST|MEMORY|WAL|OFF
 //	_synchronous=X, _sync=X             OFF|NORMAL|FULL|EXTRA (default NORMAL)
 //	_foreign_keys=B, _fk=B              enforce foreign keys
-//	_txlock=X                           deferred|immediate|exclusive: how Begin starts
+//	_txlock=X                           deferred|immediate|exclusive|concurrent: how Begin starts
+//	                                    (concurrent: MVCC, _engine=turso only; conflicts fail with ErrBusy)
 //	_loc=auto|ZONE                      return times in this zone (auto: time.Local)
 //	_cache_size=N                       page cache size (pages, or KiB if negative)
 //	_locking_mode=X, _locking=X         NORMAL|EXCLUSIVE

@@ -220,6 +220,10 @@ var dsnParams = []dsnParam{
 	}},
 }
 
+// beginConcurrent begins an MVCC transaction (_txlock=concurrent), which
+// only the turso engine has.
+const beginConcurrent = "BEGIN CONCURRENT"
+
 // parseTxLock maps a _txlock value to the statement that begins a
 // transaction.
 func parseTxLock(v string) (string, error) {
@@ -231,9 +235,9 @@ func parseTxLock(v string) (string, error) {
 	case "exclusive":
 		return "BEGIN EXCLUSIVE", nil
 	case "concurrent":
-		return "", fmt.Errorf("concurrent transactions are not available in this version")
+		return beginConcurrent, nil
 	}
-	return "", fmt.Errorf("want deferred, immediate or exclusive")
+	return "", fmt.Errorf("want deferred, immediate, exclusive or concurrent")
 }
 
 // parseDSN reads a data source name into c (see the package documentation

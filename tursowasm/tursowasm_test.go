@@ -82,3 +82,68 @@ func TestMain(m *testing.M) {
 	}
 	os.Exit(m.Run())
 }
+
+// TestTxLockConcurrent runs two BEGIN CONCURRENT transactions through
+// database/sql: disjoint writes both commit, writes to one row conflict
+// and the loser fails with ErrBusy.
+func TestTxLockConcurrent(t *testing.T) {
+	db, _ := openDB(t, "&_txlock=concurrent")
+	if _, err := db.Exec("CREATE TABLE acct (id INTEGER PRIMARY KEY, bal INTEGER); INSERT INTO acct VALUES (1, 100), (2, 100)"); err != nil {
+		t.Fatal(err)
+	}
+	var mode string
+	if err := db.QueryRow("PRAGMA journal_mode").Scan(&mode); err != nil || mode != "mvcc" {
+		t.Fatalf("journal_mode = %q, %v", mode, err)
+	}
+	tx1, err := db.Begin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	tx2, err := db.Begin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tx1.Exec("UPDATE acct SET bal = bal - 10 WHERE id = 1"); err != nil {
+		t.Fatal(err)
+	}
+	_, err = tx2.Exec("UPDATE acct SET bal = bal + 10 WHERE id = 1")
+	if err == nil {
+		err = tx2.Commit()
+	} else {
+		tx2.Rollback()
+	}
+	if !errors.Is(err, turso.ErrBusy) {
+		t.Errorf("conflicting write: %v, want ErrBusy", err)
+	}
+	if err := tx1.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	var bal int
+	if err := db.QueryRow("SELECT bal FROM acct WHERE id = 1").Scan(&bal); err != nil || bal != 90 {
+		t.Errorf("balance %d, %v; want 90", bal, err)
+	}
+}
+
+func TestEngineSelection(t *testing.T) {
+	if _, err := turso.NewConnector("x.db?_txlock=concurrent"); err == nil {
+		t.Error("_txlock=concurrent accepted on libsql")
+	}
+	if _, err := turso.NewConnector("x.db?_engine=nosuch"); err == nil {
+		t.Error("unknown engine accepted")
+	}
+	if !tursowasm.Available() {
+		t.Skip("the Turso wasm is not built in: run sh tursowasm/fetch.sh")
+	}
+	c, err := turso.NewConnector(filepath.Join(t.TempDir(), "o.db"), turso.WithEngine("turso"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	db := sql.OpenDB(c)
+	defer db.Close()
+	// Only the turso engine knows the mvcc journal mode (libSQL would
+	// answer with its current mode).
+	var mode string
+	if err := db.QueryRow("PRAGMA journal_mode = mvcc").Scan(&mode); err != nil || mode != "mvcc" {
+		t.Errorf("journal_mode = %q, %v; want mvcc", mode, err)
+	}
+}
