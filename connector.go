@@ -42,7 +42,19 @@ func newConnector(d *Driver, dsn string, opts ...Option) (*Connector, error) {
 			return nil, err
 		}
 	}
-	return &Connector{driver: d, cfg: cfg, engine: defaultEngine}, nil
+	eng := defaultEngine
+	if cfg.engine != "" {
+		eng, _ = engine.Lookup(cfg.engine) // present: the DSN and WithEngine check
+	}
+	if cfg.txLock == beginConcurrent {
+		// The turso engine runs BEGIN CONCURRENT in MVCC mode, which each
+		// connection turns on; libSQL has neither.
+		if cfg.engine != "turso" {
+			return nil, fmt.Errorf("turso: _txlock=concurrent needs _engine=turso")
+		}
+		cfg.setPragma("journal_mode", "mvcc")
+	}
+	return &Connector{driver: d, cfg: cfg, engine: eng}, nil
 }
 
 // Connect opens and sets up one connection: it applies the encryption key,
@@ -90,6 +102,13 @@ func WithBusyTimeout(d time.Duration) Option {
 		c.busyTimeout = d
 		return nil
 	}
+}
+
+// WithEngine selects the engine by name (DSN: _engine): "libsql", the
+// default, or "turso", Turso's own engine, which a program links in with
+// import _ "github.com/turso-go/turso/tursowasm".
+func WithEngine(name string) Option {
+	return paramOption("_engine", name)
 }
 
 // WithJournalMode sets the journal mode: DELETE, TRUNCATE, PERSIST,

@@ -35,7 +35,8 @@
 //	_journal_mode=MODE, _journal=MODE   DELETE|TRUNCATE|PERSIST|MEMORY|WAL|OFF
 //	_synchronous=X, _sync=X             OFF|NORMAL|FULL|EXTRA (default NORMAL)
 //	_foreign_keys=B, _fk=B              enforce foreign keys
-//	_txlock=X                           deferred|immediate|exclusive: how Begin starts
+//	_txlock=X                           deferred|immediate|exclusive|concurrent: how Begin starts
+//	                                    (concurrent: MVCC, _engine=turso only; conflicts fail with ErrBusy)
 //	_loc=auto|ZONE                      return times in this zone (auto: time.Local)
 //	_cache_size=N                       page cache size (pages, or KiB if negative)
 //	_locking_mode=X, _locking=X         NORMAL|EXCLUSIVE
@@ -49,7 +50,7 @@
 //	_writable_schema=B                  allow writes to sqlite_schema
 //	_mutex=no|full                      SQLite's own connection mutex (default no)
 //	_stmt_cache=N, _stmt_cache_size=N   prepared statements kept per connection (default 64; 0: off)
-//	_engine=libsql                      the engine (libsql is the only one in this build)
+//	_engine=libsql|turso                the engine (default libsql; turso needs the tursowasm import)
 //	_key=PASSPHRASE                     encrypt the database with this key (URL-escaped)
 //	_cipher=NAME                        cipher of an encrypted database (default aes256cbc)
 //

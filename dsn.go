@@ -24,6 +24,9 @@ type config struct {
 	path string
 	// mutex selects SQLite's per-connection mutex (_mutex=full).
 	mutex bool
+	// engine names the engine (_engine): "" or "libsql" for the default,
+	// else one in engine's registry.
+	engine string
 
 	busyTimeout   time.Duration
 	txLock        string // the statement that begins a transaction
@@ -178,9 +181,20 @@ var dsnParams = []dsnParam{
 	{names: []string{"_key"}, apply: func(c *config, v string) error { return c.setKey([]byte(v)) }},
 	{names: []string{"_cipher"}, apply: func(c *config, v string) error { return c.setCipher(v) }},
 	{names: []string{"_engine"}, apply: func(c *config, v string) error {
-		if !strings.EqualFold(v, "libsql") {
-			return fmt.Errorf("unknown engine %q (this build has: libsql)", v)
+		name := strings.ToLower(v)
+		if name == "libsql" {
+			c.engine = ""
+			return nil
 		}
+		if _, ok := engine.Lookup(name); !ok {
+			have := append([]string{"libsql"}, engine.Registered()...)
+			hint := ""
+			if name == "turso" {
+				hint = `; the turso engine needs import _ "github.com/turso-go/turso/tursowasm"`
+			}
+			return fmt.Errorf("unknown engine %q (this build has: %s%s)", v, strings.Join(have, ", "), hint)
+		}
+		c.engine = name
 		return nil
 	}},
 	pragmaParam("auto_vacuum", []string{"none", "full", "incremental", "0", "1", "2"}, "_auto_vacuum", "_vacuum"),
@@ -216,6 +230,10 @@ var dsnParams = []dsnParam{
 	}},
 }
 
+// beginConcurrent begins an MVCC transaction (_txlock=concurrent), which
+// only the turso engine has.
+const beginConcurrent = "BEGIN CONCURRENT"
+
 // parseTxLock maps a _txlock value to the statement that begins a
 // transaction.
 func parseTxLock(v string) (string, error) {
@@ -227,9 +245,9 @@ func parseTxLock(v string) (string, error) {
 	case "exclusive":
 		return "BEGIN EXCLUSIVE", nil
 	case "concurrent":
-		return "", fmt.Errorf("concurrent transactions are not available in this version")
+		return beginConcurrent, nil
 	}
-	return "", fmt.Errorf("want deferred, immediate or exclusive")
+	return "", fmt.Errorf("want deferred, immediate, exclusive or concurrent")
 }
 
 // parseDSN reads a data source name into c (see the package documentation
