@@ -78,6 +78,7 @@ func main() {
 		from    = flag.String("from", "", "re-render the report from a raw JSON file instead of running")
 		rawOut  = flag.String("raw", "", "write the raw samples here (default: <out>/out/raw-<time>.json)")
 		png     = flag.Bool("png", false, "also write PNG charts next to the SVGs")
+		partial = flag.Bool("partial", false, "go on without the drivers that do not build or run (default: stop)")
 		timeout = flag.Duration("timeout", 15*time.Minute, "limit for one benchmark process")
 	)
 	flag.Parse()
@@ -99,7 +100,7 @@ func main() {
 			fatalf("%s: %v", *from, err)
 		}
 	} else {
-		raw, err = run(benchDir, strings.Split(*drivers, ","), *quick, *rounds, *runs, *only, *timeout)
+		raw, err = run(benchDir, strings.Split(*drivers, ","), *quick, *rounds, *runs, *only, *timeout, *partial)
 		if err != nil {
 			fatalf("%v", err)
 		}
@@ -146,7 +147,7 @@ func findBenchDir() (string, error) {
 	}
 }
 
-func run(benchDir string, drivers []string, quick bool, rounds, runs int, only string, timeout time.Duration) (*Raw, error) {
+func run(benchDir string, drivers []string, quick bool, rounds, runs int, only string, timeout time.Duration, partial bool) (*Raw, error) {
 	start := time.Now()
 	raw := &Raw{
 		Quick:   quick,
@@ -192,16 +193,22 @@ func run(benchDir string, drivers []string, quick bool, rounds, runs int, only s
 		out, err := cmd.CombinedOutput()
 		if err != nil {
 			msg := firstLines(string(out), 6)
-			progress("  %s does not build, left out:\n%s", d, indent(msg))
+			progress("  %s does not build:\n%s", d, indent(msg))
 			raw.Missing[d] = "does not build: " + firstLines(string(out), 2)
+			if !partial {
+				return nil, fmt.Errorf("%s does not build (-partial goes on without it)", d)
+			}
 			continue
 		}
 		progress("  built %s in %.1fs", d, time.Since(t0).Seconds())
 		// Versions, and a check that the binary runs at all.
 		info, err := runInfo(bin)
 		if err != nil {
-			progress("  %s -info failed, left out: %v", d, err)
+			progress("  %s -info failed: %v", d, err)
 			raw.Missing[d] = "-info failed: " + err.Error()
+			if !partial {
+				return nil, fmt.Errorf("%s -info: %v (-partial goes on without it)", d, err)
+			}
 			continue
 		}
 		raw.Infos[d] = info
