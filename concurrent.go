@@ -39,9 +39,6 @@ import (
 // commits. The commit is one SQLite transaction, so a crash leaves it whole
 // or absent.
 
-// txLockConcurrent is config.txLock for _txlock=concurrent.
-const txLockConcurrent = "BEGIN CONCURRENT"
-
 // ErrConflict is matched (with errors.Is) by the error of a concurrent
 // transaction that lost a write-write conflict: another transaction
 // committed, after this one's snapshot, a change to a row this one wrote,
@@ -180,6 +177,9 @@ func runConcurrentOnce(ctx context.Context, db *sql.DB, fn func(*sql.Tx) error) 
 // transactions: the mutex that serializes their commits and the writer
 // connection that applies them.
 type sharedState struct {
+	// engine is the pool's engine, set when the pool is made.
+	engine engine.Engine
+
 	mu     sync.Mutex
 	refs   int // ccConns using the state
 	writer engine.Conn
@@ -188,6 +188,14 @@ type sharedState struct {
 	// schema version childSchema.
 	children    map[string][]string
 	childSchema int64
+}
+
+// overlays reports whether the pool's engine runs concurrent transactions
+// on overlays (libSQL); the other engines (turso) have their own BEGIN
+// CONCURRENT.
+func (s *sharedState) overlays() bool {
+	_, ok := s.engine.(engine.OverlayEngine)
+	return ok
 }
 
 // acquire registers a user of the state.
@@ -215,7 +223,7 @@ func (s *sharedState) writerConn(cfg *config) (engine.Conn, error) {
 	if s.writer != nil {
 		return s.writer, nil
 	}
-	w, err := defaultEngine.Open(engine.Config{Path: cfg.path, Mutex: cfg.mutex, BusyTimeout: cfg.busyTimeout, NoTriggers: true})
+	w, err := s.engine.Open(engine.Config{Path: cfg.path, Mutex: cfg.mutex, BusyTimeout: cfg.busyTimeout, Key: cfg.key, Cipher: cfg.cipher, NoTriggers: true})
 	if err != nil {
 		return nil, wrapErr(err, "")
 	}
@@ -223,6 +231,12 @@ func (s *sharedState) writerConn(cfg *config) (engine.Conn, error) {
 	if err := w.Exec(setup); err != nil {
 		w.Close()
 		return nil, wrapErr(err, setup)
+	}
+	// Constraints, indexes and generated columns may call the pool's Go
+	// functions.
+	if err := cfg.registerFuncs(w); err != nil {
+		w.Close()
+		return nil, err
 	}
 	s.writer, s.stmts = w, stmtMap{}
 	return w, nil
@@ -233,6 +247,7 @@ type ccConn struct {
 	shared   *sharedState
 	reader   engine.Conn
 	overlay  engine.Overlay // opened by the first transaction
+	funcs    bool           // the pool's Go functions are defined on overlay
 	pageSize int
 	// cache holds the overlay's statements between transactions.
 	cache stmtCache
@@ -251,10 +266,7 @@ type ccConn struct {
 
 // openCC opens the reader of a connection's concurrent transactions.
 func openCC(cfg *config) (*ccConn, error) {
-	if _, ok := defaultEngine.(engine.OverlayEngine); !ok {
-		return nil, fmt.Errorf("turso: concurrent transactions are not supported by engine %s", defaultEngine.Version())
-	}
-	r, err := defaultEngine.Open(engine.Config{Path: cfg.path, Mutex: cfg.mutex, BusyTimeout: cfg.busyTimeout})
+	r, err := cfg.shared.engine.Open(engine.Config{Path: cfg.path, Mutex: cfg.mutex, BusyTimeout: cfg.busyTimeout, Key: cfg.key, Cipher: cfg.cipher})
 	if err != nil {
 		return nil, wrapErr(err, "")
 	}
@@ -317,16 +329,26 @@ func (c *conn) beginConcurrent(ctx context.Context) (driver.Tx, error) {
 		return nil, err
 	}
 	if cc.overlay == nil {
-		ov, err := defaultEngine.(engine.OverlayEngine).OpenOverlay(cc.reader, cc.pageSize, overlaySetup(c.cfg))
+		ov, err := c.cfg.shared.engine.(engine.OverlayEngine).OpenOverlay(cc.reader, cc.pageSize, overlaySetup(c.cfg))
 		if err != nil {
 			cc.reader.Exec("ROLLBACK")
 			return nil, wrapErr(err, "")
 		}
-		cc.overlay = ov
+		cc.overlay, cc.funcs = ov, false
 	}
 	if err := cc.overlay.Begin(npages, schema); err != nil {
 		cc.reader.Exec("ROLLBACK")
 		return nil, wrapErr(err, "")
+	}
+	if !cc.funcs {
+		// The overlay opens on its first Begin; the statements it runs may
+		// call the pool's Go functions.
+		if err := c.cfg.registerFuncs(cc.overlay); err != nil {
+			cc.overlay.End()
+			cc.reader.Exec("ROLLBACK")
+			return nil, err
+		}
+		cc.funcs = true
 	}
 	cc.baseEC, cc.baseCache = c.ec, c.cache
 	c.ec, c.cache = cc.overlay, cc.cache
@@ -351,7 +373,7 @@ func (cc *ccConn) snapshot() (schema int64, npages int, err error) {
 		cc.reader.Exec("ROLLBACK")
 		return 0, 0, wrapErr(err, snapshotSQL)
 	}
-	if mode := row[0].Text; !strings.EqualFold(mode, "wal") {
+	if mode := row[0].Data; !strings.EqualFold(mode, "wal") {
 		cc.reader.Exec("ROLLBACK")
 		return 0, 0, fmt.Errorf("%w; the journal mode is %s", ErrNotWAL, mode)
 	}
@@ -546,8 +568,8 @@ func (t *ccTx) checkForeignKeys(sh *sharedState, w engine.Conn, changes []change
 		children := make(map[string][]string)
 		const q = `SELECT f."table", m.name FROM main.sqlite_schema AS m, pragma_foreign_key_list(m.name, 'main') AS f WHERE m.type = 'table'`
 		err := sh.stmts.each(w, q, nil, func(row []engine.Value) {
-			parent := strings.ToLower(string(row[0].Bytes))
-			children[parent] = append(children[parent], string(row[1].Bytes))
+			parent := strings.ToLower(strings.Clone(row[0].Data))
+			children[parent] = append(children[parent], strings.Clone(row[1].Data))
 		})
 		if err != nil {
 			return wrapErr(err, q)
@@ -591,8 +613,8 @@ func (cc *ccConn) table(name string) (*tableInfo, error) {
 	var cols []string
 	names := map[string]bool{}
 	const q = "SELECT name, hidden FROM pragma_table_xinfo(?1, 'main')"
-	err := cc.rstmts.each(cc.reader, q, []engine.Value{{Kind: engine.KindText, Text: name}}, func(row []engine.Value) {
-		col := string(row[0].Bytes)
+	err := cc.rstmts.each(cc.reader, q, []engine.Value{{Kind: engine.KindText, Data: name}}, func(row []engine.Value) {
+		col := strings.Clone(row[0].Data)
 		names[strings.ToLower(col)] = true
 		if row[1].Int == 0 { // not hidden, not generated
 			cols = append(cols, quoteIdent(col))
@@ -653,12 +675,8 @@ func sameImage(a, b []engine.Value) bool {
 			if math.Float64bits(x.Float) != math.Float64bits(y.Float) {
 				return false
 			}
-		case engine.KindText:
-			if x.Text != y.Text {
-				return false
-			}
-		case engine.KindBlob:
-			if string(x.Blob) != string(y.Blob) {
+		case engine.KindText, engine.KindBlob:
+			if x.Data != y.Data {
 				return false
 			}
 		}
@@ -742,18 +760,12 @@ func (m stmtMap) close() {
 	}
 }
 
-// copyRow copies a row out of the engine's memory, as arguments: text in
-// Text, blobs in Blob.
+// copyRow copies a row out of the engine's memory.
 func copyRow(row []engine.Value) []engine.Value {
 	out := make([]engine.Value, len(row))
 	for i, v := range row {
-		out[i] = engine.Value{Kind: v.Kind, Int: v.Int, Float: v.Float}
-		switch v.Kind {
-		case engine.KindText:
-			out[i].Text = string(v.Bytes)
-		case engine.KindBlob:
-			out[i].Blob = append([]byte{}, v.Bytes...)
-		}
+		out[i] = v
+		out[i].Data = strings.Clone(v.Data)
 	}
 	return out
 }

@@ -491,3 +491,37 @@ func TestConcurrentForeignKeyActionsAndUpsert(t *testing.T) {
 		t.Errorf("foreign_key_check: %q, %v", check, err)
 	}
 }
+
+// TestConcurrentEncrypted runs concurrent transactions on an encrypted
+// database: the reader, the writer and the overlay see its plaintext pages.
+func TestConcurrentEncrypted(t *testing.T) {
+	for _, cipher := range []string{"", "&_cipher=aes256cbc"} {
+		t.Run("cipher"+cipher, func(t *testing.T) {
+			db, dsn := ccOpen(t, "_key=s3cret"+cipher, accountsSetup...)
+			t1, t2 := ccBegin(t, db), ccBegin(t, db)
+			ccExec(t, t1, "UPDATE acct SET bal = bal + 1 WHERE id = 1")
+			ccExec(t, t2, "UPDATE acct SET bal = bal + 1 WHERE id = 1")
+			if got := ccInt(t, t2, "SELECT count(*) FROM acct"); got != 50 {
+				t.Errorf("t2 reads %d rows", got)
+			}
+			if err := t1.Commit(); err != nil {
+				t.Fatal(err)
+			}
+			if err := t2.Commit(); !errors.Is(err, turso.ErrConflict) {
+				t.Fatalf("second commit: %v, want ErrConflict", err)
+			}
+			if got := ccInt(t, db, "SELECT sum(bal) FROM acct"); got != 5001 {
+				t.Errorf("sum = %d, want 5001", got)
+			}
+			// Without the key, the file is unreadable.
+			plain, err := sql.Open("turso", strings.Replace(dsn, "_key=s3cret", "_key=wrong", 1))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer plain.Close()
+			if _, err := plain.Exec("SELECT count(*) FROM acct"); err == nil {
+				t.Error("read with a wrong key")
+			}
+		})
+	}
+}

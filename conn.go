@@ -316,9 +316,12 @@ func (c *conn) BeginTx(ctx context.Context, opts driver.TxOptions) (driver.Tx, e
 	switch {
 	case opts.ReadOnly:
 		begin = "BEGIN"
-	case level == sql.LevelSnapshot || (level == sql.LevelDefault && begin == txLockConcurrent):
-		return c.beginConcurrent(ctx)
-	case begin == txLockConcurrent:
+	case level == sql.LevelSnapshot || (level == sql.LevelDefault && begin == beginConcurrent):
+		if c.cfg.shared.overlays() {
+			return c.beginConcurrent(ctx)
+		}
+		begin = beginConcurrent // the engine's own
+	case begin == beginConcurrent:
 		begin = "BEGIN IMMEDIATE" // serializable asked of a concurrent pool
 	}
 	if err := c.execSimple(ctx, begin); err != nil {

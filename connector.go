@@ -42,16 +42,29 @@ func newConnector(d *Driver, dsn string, opts ...Option) (*Connector, error) {
 			return nil, err
 		}
 	}
-	return &Connector{driver: d, cfg: cfg, engine: defaultEngine}, nil
+	eng := defaultEngine
+	if cfg.engine != "" {
+		eng, _ = engine.Lookup(cfg.engine) // present: the DSN and WithEngine check
+	}
+	cfg.shared.engine = eng
+	if _, overlay := eng.(engine.OverlayEngine); cfg.txLock == beginConcurrent && !overlay {
+		// An engine without overlays (turso) runs its own BEGIN CONCURRENT,
+		// in MVCC mode, which each connection turns on. On an engine with
+		// overlays (libSQL), the driver runs concurrent transactions
+		// (concurrent.go).
+		cfg.setPragma("journal_mode", "mvcc")
+	}
+	return &Connector{driver: d, cfg: cfg, engine: eng}, nil
 }
 
-// Connect opens and sets up one connection: it applies the busy timeout and
-// the pragmas, then runs the WithConnInit hooks.
+// Connect opens and sets up one connection: it applies the encryption key,
+// the busy timeout and the pragmas, defines the Go functions and
+// collations, then runs the WithConnInit hooks.
 func (c *Connector) Connect(ctx context.Context) (driver.Conn, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	ec, err := c.engine.Open(engine.Config{Path: c.cfg.path, Create: true, Mutex: c.cfg.mutex, BusyTimeout: c.cfg.busyTimeout})
+	ec, err := c.engine.Open(engine.Config{Path: c.cfg.path, Create: true, Mutex: c.cfg.mutex, BusyTimeout: c.cfg.busyTimeout, Key: c.cfg.key, Cipher: c.cfg.cipher})
 	if err != nil {
 		return nil, wrapErr(err, "")
 	}
@@ -61,6 +74,10 @@ func (c *Connector) Connect(ctx context.Context) (driver.Conn, error) {
 			ec.Close()
 			return nil, wrapErr(err, setup)
 		}
+	}
+	if err := c.cfg.registerFuncs(ec); err != nil {
+		cn.Close()
+		return nil, err
 	}
 	for _, hook := range c.cfg.connInit {
 		if err := hook(ctx, cn); err != nil {
@@ -85,6 +102,13 @@ func WithBusyTimeout(d time.Duration) Option {
 		c.busyTimeout = d
 		return nil
 	}
+}
+
+// WithEngine selects the engine by name (DSN: _engine): "libsql", the
+// default, or "turso", Turso's own engine, which a program links in with
+// import _ "github.com/turso-go/turso/tursowasm".
+func WithEngine(name string) Option {
+	return paramOption("_engine", name)
 }
 
 // WithJournalMode sets the journal mode: DELETE, TRUNCATE, PERSIST,

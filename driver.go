@@ -36,6 +36,7 @@
 //	_synchronous=X, _sync=X             OFF|NORMAL|FULL|EXTRA (default NORMAL)
 //	_foreign_keys=B, _fk=B              enforce foreign keys
 //	_txlock=X                           deferred|immediate|exclusive|concurrent: how Begin starts
+//	                                    (concurrent: see Concurrent transactions; with _engine=turso, the engine's MVCC)
 //	_loc=auto|ZONE                      return times in this zone (auto: time.Local)
 //	_cache_size=N                       page cache size (pages, or KiB if negative)
 //	_locking_mode=X, _locking=X         NORMAL|EXCLUSIVE
@@ -49,11 +50,36 @@
 //	_writable_schema=B                  allow writes to sqlite_schema
 //	_mutex=no|full                      SQLite's own connection mutex (default no)
 //	_stmt_cache=N, _stmt_cache_size=N   prepared statements kept per connection (default 64; 0: off)
-//	_engine=libsql                      the engine (libsql is the only one in this build)
+//	_engine=libsql|turso                the engine (default libsql; turso needs the tursowasm import)
+//	_key=PASSPHRASE                     encrypt the database with this key (URL-escaped)
+//	_cipher=NAME                        cipher of an encrypted database (default aes256cbc)
 //
 // B is a boolean: 1, yes, true, on, 0, no, false or off. Every pragma is
 // applied to each new connection of the pool. Options of NewConnector
 // (WithJournalMode, WithBusyTimeout, ...) set the same things in Go.
+//
+// # Encryption
+//
+// A database opened with a key (_key, or WithEncryptionKey to keep it out
+// of the DSN) is encrypted at rest by the SQLite3 Multiple Ciphers codec
+// built into libSQL: every page, the journal and the WAL. A wrong or
+// missing key fails with an error matching ErrNotADatabase; Rekey changes,
+// adds or removes the key of an open database.
+//
+// # Engine features
+//
+// Beyond database/sql, the package exposes what the libSQL engine offers:
+//
+//   - Vector search: Vector32 binds and scans libSQL's F32_BLOB vectors;
+//     its documentation shows the SQL of libsql_vector_idx indexes,
+//     vector_top_k queries and vector_distance_cos.
+//   - SQL functions written in Go: the RegisterFunc, RegisterAggregate and
+//     RegisterCollation options define them on every connection.
+//   - Per-connection features, reached through a *sql.Conn: Backup (online
+//     backup), Serialize and Deserialize, Rekey, SetUpdateHook,
+//     SetCommitHook, SetRollbackHook, Checkpoint and Interrupter.
+//   - Extensions built into the engine: FTS5, R-Tree and the JSON functions
+//     (json_extract, ->, ->>, json_each, jsonb...).
 //
 // # Values
 //

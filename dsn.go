@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/turso-go/turso/internal/engine"
 )
 
 // defaultStmtCacheSize is how many prepared statements each connection
@@ -22,11 +24,18 @@ type config struct {
 	path string
 	// mutex selects SQLite's per-connection mutex (_mutex=full).
 	mutex bool
+	// engine names the engine (_engine): "" or "libsql" for the default,
+	// else one in engine's registry.
+	engine string
 
 	busyTimeout   time.Duration
 	txLock        string // the statement that begins a transaction
 	loc           *time.Location
 	stmtCacheSize int
+
+	// key and cipher encrypt the main database (_key, _cipher).
+	key    []byte
+	cipher string
 
 	// pragmas run, in order, on every new connection.
 	pragmas []pragma
@@ -36,6 +45,9 @@ type config struct {
 	// shared is what the connections of one pool share for concurrent
 	// transactions (see concurrent.go).
 	shared *sharedState
+	// funcs define Go functions and collations on every new connection
+	// (RegisterFunc, RegisterAggregate, RegisterCollation).
+	funcs []func(engine.FunctionRegistrar) error
 }
 
 // pragma is one "PRAGMA name = value" to run on every new connection.
@@ -170,10 +182,23 @@ var dsnParams = []dsnParam{
 		c.stmtCacheSize = n
 		return nil
 	}},
+	{names: []string{"_key"}, apply: func(c *config, v string) error { return c.setKey([]byte(v)) }},
+	{names: []string{"_cipher"}, apply: func(c *config, v string) error { return c.setCipher(v) }},
 	{names: []string{"_engine"}, apply: func(c *config, v string) error {
-		if !strings.EqualFold(v, "libsql") {
-			return fmt.Errorf("unknown engine %q (this build has: libsql)", v)
+		name := strings.ToLower(v)
+		if name == "libsql" {
+			c.engine = ""
+			return nil
 		}
+		if _, ok := engine.Lookup(name); !ok {
+			have := append([]string{"libsql"}, engine.Registered()...)
+			hint := ""
+			if name == "turso" {
+				hint = `; the turso engine needs import _ "github.com/turso-go/turso/tursowasm"`
+			}
+			return fmt.Errorf("unknown engine %q (this build has: %s%s)", v, strings.Join(have, ", "), hint)
+		}
+		c.engine = name
 		return nil
 	}},
 	pragmaParam("auto_vacuum", []string{"none", "full", "incremental", "0", "1", "2"}, "_auto_vacuum", "_vacuum"),
@@ -209,6 +234,10 @@ var dsnParams = []dsnParam{
 	}},
 }
 
+// beginConcurrent begins an MVCC transaction (_txlock=concurrent), which
+// only the turso engine has.
+const beginConcurrent = "BEGIN CONCURRENT"
+
 // parseTxLock maps a _txlock value to the statement that begins a
 // transaction.
 func parseTxLock(v string) (string, error) {
@@ -220,7 +249,7 @@ func parseTxLock(v string) (string, error) {
 	case "exclusive":
 		return "BEGIN EXCLUSIVE", nil
 	case "concurrent":
-		return txLockConcurrent, nil
+		return beginConcurrent, nil
 	}
 	return "", fmt.Errorf("want deferred, immediate, exclusive or concurrent")
 }

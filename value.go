@@ -68,17 +68,17 @@ func toEngineValue(v driver.Value, scratch *[]byte) (engine.Value, bool) {
 	case bool:
 		return engine.Value{Kind: engine.KindInteger, Int: int64(b2i(v))}, true
 	case string:
-		return engine.Value{Kind: engine.KindText, Text: v}, true
+		return engine.Value{Kind: engine.KindText, Data: v}, true
 	case []byte:
 		if v == nil {
 			return engine.Value{}, true
 		}
-		return engine.Value{Kind: engine.KindBlob, Blob: v}, true
+		return engine.Value{Kind: engine.KindBlob, Data: unsafe.String(unsafe.SliceData(v), len(v))}, true
 	case time.Time:
 		start := len(*scratch)
 		*scratch = appendTimestamp(*scratch, v)
 		b := (*scratch)[start:]
-		return engine.Value{Kind: engine.KindText, Text: unsafe.String(unsafe.SliceData(b), len(b))}, true
+		return engine.Value{Kind: engine.KindText, Data: unsafe.String(unsafe.SliceData(b), len(b))}, true
 	}
 	return engine.Value{}, false
 }
@@ -90,14 +90,14 @@ const textChunkSize = 4096
 // textArena hands out immutable strings copied into shared chunks.
 type textArena struct{ chunk []byte }
 
-// copyString returns a string holding a copy of b.
-func (a *textArena) copyString(b []byte) string {
+// copyString returns a copy of b.
+func (a *textArena) copyString(b string) string {
 	if len(b) == 0 {
 		return ""
 	}
 	if len(b) > cap(a.chunk)-len(a.chunk) {
 		if len(b) >= textChunkSize/4 {
-			return string(b) // big: an allocation of its own
+			return strings.Clone(b) // big: an allocation of its own
 		}
 		a.chunk = make([]byte, 0, textChunkSize)
 	}
@@ -127,12 +127,12 @@ func convertRow(dest []driver.Value, row []engine.Value, kinds []columnKind, loc
 		case engine.KindText:
 			if kinds[i] == columnTime {
 				// The parsed time keeps nothing of the text.
-				dest[i] = parseTime(unsafe.String(unsafe.SliceData(v.Bytes), len(v.Bytes)), loc)
+				dest[i] = parseTime(v.Data, loc)
 			} else {
-				dest[i] = text.copyString(v.Bytes)
+				dest[i] = text.copyString(v.Data)
 			}
 		case engine.KindBlob:
-			dest[i] = append([]byte{}, v.Bytes...)
+			dest[i] = []byte(v.Data)
 		default:
 			dest[i] = nil
 		}

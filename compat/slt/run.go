@@ -139,9 +139,9 @@ type labelEntry struct {
 // RunScript parses the script read from src (named name in messages) and
 // runs it on a fresh database. Malformed records count as failures; the
 // well-formed ones still run.
-func (r *Runner) RunScript(ctx context.Context, name string, src io.Reader) FileResult {
+func (r *Runner) RunScript(ctx context.Context, name string, src io.Reader) (res FileResult) {
 	start := time.Now()
-	res := FileResult{File: name}
+	res.File = name
 	defer func() { res.Duration = time.Since(start) }()
 
 	records, perr := Parse(name, src)

@@ -300,3 +300,10 @@ func TestRunnerOpenError(t *testing.T) {
 		t.Errorf("want an open failure, got %+v", res)
 	}
 }
+
+func TestRunnerDuration(t *testing.T) {
+	res := testRunner(t).RunScript(context.Background(), "d.test", strings.NewReader(setup))
+	if res.Duration <= 0 {
+		t.Errorf("Duration = %v, want > 0", res.Duration)
+	}
+}

@@ -28,22 +28,19 @@ const (
 	KindBlob    Kind = 4
 )
 
-// Value is one bound argument or one column of a result row.
+// Value is one bound argument or one column of a result row: Int holds a
+// KindInteger, Float a KindFloat, and Data the bytes of a KindText or
+// KindBlob (KindBlob with empty Data is an empty blob, not NULL).
 //
-// As an argument: Int holds KindInteger, Float holds KindFloat, Text holds
-// KindText and Blob holds KindBlob (a nil Blob binds an empty blob, not
-// NULL; callers bind NULL with KindNull).
-//
-// As a column: Int and Float as above; for KindText and KindBlob, Bytes
-// views memory owned by the engine. The view is valid only until the next
-// Step, Reset or Close of its statement: callers copy what they keep.
+// In a result row, Data views memory owned by the engine: it is valid only
+// until the next Step, Reset or Close of its statement, and callers copy
+// what they keep (strings.Clone). As an argument, Data is read during the
+// call only.
 type Value struct {
 	Kind  Kind
 	Int   int64
 	Float float64
-	Text  string
-	Blob  []byte
-	Bytes []byte
+	Data  string
 }
 
 // Config is what an engine needs to open a connection.
@@ -62,6 +59,12 @@ type Config struct {
 	// BusyTimeout is how long a statement waits on a locked database before
 	// it fails with a busy error.
 	BusyTimeout time.Duration
+	// Key, when not empty, is the encryption key of the main database,
+	// applied right after the file is opened and before anything reads it;
+	// Cipher names the cipher scheme ("" for the engine's default). An
+	// engine without encryption refuses a key.
+	Key    []byte
+	Cipher string
 	// NoTriggers opens the connection with triggers disabled: its writes
 	// fire no trigger (concurrent transactions apply their row images on
 	// such a connection, since the images already hold the triggers'

@@ -1,10 +1,62 @@
+#include <stdlib.h>
 #include "binding.h"
 
-int tg_bind(sqlite3_stmt *s, const tg_value *args, int nargs) {
+tg_stmt *tg_stmt_new(sqlite3_stmt *s) {
+	tg_stmt *t = calloc(1, sizeof(tg_stmt));
+	if (t == NULL) {
+		return NULL;
+	}
+	t->stmt = s;
+	int n = sqlite3_column_count(s);
+	t->row_cap = n > 0 ? n : 1;
+	t->row = calloc((size_t)t->row_cap, sizeof(tg_value));
+	if (t->row == NULL) {
+		free(t);
+		return NULL;
+	}
+	return t;
+}
+
+void tg_stmt_free(uintptr_t h) {
+	tg_stmt *t = (tg_stmt *)h;
+	sqlite3_finalize(t->stmt);
+	free(t->args);
+	free(t->arena);
+	free(t->row);
+	free(t);
+}
+
+int tg_reserve(uintptr_t h, int nargs, size_t nbytes) {
+	tg_stmt *t = (tg_stmt *)h;
+	if (nargs > t->args_cap) {
+		tg_value *a = realloc(t->args, (size_t)nargs * sizeof(tg_value));
+		if (a == NULL) {
+			return SQLITE_NOMEM;
+		}
+		t->args = a;
+		t->args_cap = nargs;
+	}
+	if (nbytes > t->arena_cap) {
+		/* The old bytes are no longer bound (the caller rebinds), so
+		 * they need not be kept. */
+		char *b = malloc(nbytes);
+		if (b == NULL) {
+			return SQLITE_NOMEM;
+		}
+		free(t->arena);
+		t->arena = b;
+		t->arena_cap = nbytes;
+	}
+	return SQLITE_OK;
+}
+
+/* bind resets the statement, clears its bindings and binds args. */
+static int bind(tg_stmt *t, int nargs) {
+	sqlite3_stmt *s = t->stmt;
 	sqlite3_reset(s);
 	sqlite3_clear_bindings(s);
 	for (int k = 0; k < nargs; k++) {
-		const tg_value *a = &args[k];
+		const tg_value *a = &t->args[k];
 		int rc;
 		switch (a->type) {
 		case SQLITE_INTEGER:
@@ -35,12 +87,25 @@ int tg_bind(sqlite3_stmt *s, const tg_value *args, int nargs) {
 	return SQLITE_OK;
 }
 
-void tg_fill(sqlite3_stmt *s, tg_value *row, int n) {
+/* fill stores the current row's columns, growing the row if the statement
+ * was re-prepared with more columns. */
+static int fill(tg_stmt *t) {
+	sqlite3_stmt *s = t->stmt;
+	int n = sqlite3_column_count(s);
+	if (n > t->row_cap) {
+		tg_value *r = realloc(t->row, (size_t)n * sizeof(tg_value));
+		if (r == NULL) {
+			return SQLITE_NOMEM;
+		}
+		t->row = r;
+		t->row_cap = n;
+	}
+	t->ncol = n;
 	for (int k = 0; k < n; k++) {
-		tg_value *v = &row[k];
-		int t = sqlite3_column_type(s, k);
-		v->type = t;
-		switch (t) {
+		tg_value *v = &t->row[k];
+		int type = sqlite3_column_type(s, k);
+		v->type = type;
+		switch (type) {
 		case SQLITE_INTEGER:
 			v->i = sqlite3_column_int64(s, k);
 			break;
@@ -59,47 +124,48 @@ void tg_fill(sqlite3_stmt *s, tg_value *row, int n) {
 			break;
 		}
 	}
+	return SQLITE_ROW;
 }
 
-int tg_step(sqlite3_stmt *s, tg_value *row, int cap, int *ncol) {
-	int rc = sqlite3_step(s);
+int tg_step(uintptr_t h) {
+	tg_stmt *t = (tg_stmt *)h;
+	int rc = sqlite3_step(t->stmt);
 	if (rc == SQLITE_ROW) {
-		int n = sqlite3_column_count(s);
-		*ncol = n;
-		if (n <= cap) {
-			tg_fill(s, row, n);
-		}
-	} else if (rc == SQLITE_DONE) {
-		sqlite3_reset(s);
+		return fill(t);
+	}
+	if (rc == SQLITE_DONE) {
+		sqlite3_reset(t->stmt);
 	}
 	return rc;
 }
 
-int tg_start(sqlite3_stmt *s, const tg_value *args, int nargs, tg_value *row, int cap, int *ncol, int *reprep) {
-	int rc = tg_bind(s, args, nargs);
+int tg_start(uintptr_t h, int nargs) {
+	tg_stmt *t = (tg_stmt *)h;
+	int rc = bind(t, nargs);
 	if (rc != SQLITE_OK) {
 		return rc;
 	}
-	rc = tg_step(s, row, cap, ncol);
-	*reprep = sqlite3_stmt_status(s, SQLITE_STMTSTATUS_REPREPARE, 0);
+	rc = tg_step(h);
+	t->reprep = sqlite3_stmt_status(t->stmt, SQLITE_STMTSTATUS_REPREPARE, 0);
 	return rc;
 }
 
-int tg_exec(sqlite3_stmt *s, const tg_value *args, int nargs, sqlite3_int64 *changes, sqlite3_int64 *rowid) {
-	int rc = tg_bind(s, args, nargs);
+int tg_exec(uintptr_t h, int nargs) {
+	tg_stmt *t = (tg_stmt *)h;
+	int rc = bind(t, nargs);
 	if (rc != SQLITE_OK) {
 		return rc;
 	}
 	do {
-		rc = sqlite3_step(s);
+		rc = sqlite3_step(t->stmt);
 	} while (rc == SQLITE_ROW);
 	if (rc != SQLITE_DONE) {
 		return rc;
 	}
-	sqlite3 *db = sqlite3_db_handle(s);
-	*changes = sqlite3_changes64(db);
-	*rowid = sqlite3_last_insert_rowid(db);
-	sqlite3_reset(s);
+	sqlite3 *db = sqlite3_db_handle(t->stmt);
+	t->changes = sqlite3_changes64(db);
+	t->rowid = sqlite3_last_insert_rowid(db);
+	sqlite3_reset(t->stmt);
 	return SQLITE_OK;
 }
 
@@ -120,3 +186,44 @@ const char *tg_init_libsql(void) {
 	libsql_close(db);
 	return NULL;
 }
+
+void tg_values(sqlite3_value **argv, int n, tg_value *vals) {
+	for (int k = 0; k < n; k++) {
+		tg_value *v = &vals[k];
+		sqlite3_value *a = argv[k];
+		int t = sqlite3_value_type(a);
+		v->type = t;
+		switch (t) {
+		case SQLITE_INTEGER:
+			v->i = sqlite3_value_int64(a);
+			break;
+		case SQLITE_FLOAT:
+			v->f = sqlite3_value_double(a);
+			break;
+		case SQLITE_TEXT:
+			v->p = sqlite3_value_text(a);
+			v->n = sqlite3_value_bytes(a);
+			break;
+		case SQLITE_BLOB:
+			v->p = sqlite3_value_blob(a);
+			v->n = sqlite3_value_bytes(a);
+			break;
+		default:
+			break;
+		}
+	}
+}
+
+void tg_result_text(sqlite3_context *ctx, const char *p, int n) {
+	sqlite3_result_text64(ctx, n ? p : "", (sqlite3_uint64)n, SQLITE_TRANSIENT, SQLITE_UTF8);
+}
+
+void tg_result_blob(sqlite3_context *ctx, const void *p, int n) {
+	if (n == 0) {
+		sqlite3_result_zeroblob(ctx, 0);
+		return;
+	}
+	sqlite3_result_blob64(ctx, p, (sqlite3_uint64)n, SQLITE_TRANSIENT);
+}
+
+int tg_has_schema(sqlite3 *db, const char *schema) { return sqlite3_db_filename(db, schema) != NULL; }

@@ -7,6 +7,7 @@ package libsql
 import "C"
 
 import (
+	"runtime/cgo"
 	"strings"
 	"sync"
 	"unsafe"
@@ -23,6 +24,10 @@ type conn struct {
 	db *C.sqlite3
 	// stmts holds the statements not yet closed, which Close finalizes.
 	stmts map[*stmt]struct{}
+	// hooks are the Go hooks SQLite calls through hooksHandle (see
+	// hooks.go); nil until a hook is set.
+	hooks       *hookSet
+	hooksHandle cgo.Handle
 }
 
 var _ engine.Conn = (*conn)(nil)
@@ -54,7 +59,10 @@ func (c *conn) Prepare(sql string) (engine.Stmt, string, error) {
 	if s == nil {
 		return nil, rest, nil
 	}
-	st := newStmt(c, s, sql[:len(sql)-len(rest)])
+	st, err := newStmt(c, s, sql[:len(sql)-len(rest)])
+	if err != nil {
+		return nil, "", err
+	}
 	c.stmts[st] = struct{}{}
 	return st, rest, nil
 }
@@ -110,5 +118,9 @@ func (c *conn) Close() error {
 		return lastError(c.db)
 	}
 	c.db = nil
+	if c.hooks != nil {
+		c.hooksHandle.Delete()
+		c.hooks = nil
+	}
 	return nil
 }

@@ -39,8 +39,8 @@ func TestBindStepColumns(t *testing.T) {
 	args := []engine.Value{
 		{Kind: engine.KindInteger, Int: -5},
 		{Kind: engine.KindFloat, Float: 2.5},
-		{Kind: engine.KindText, Text: "héllo"},
-		{Kind: engine.KindBlob, Blob: []byte{0, 1, 2}},
+		{Kind: engine.KindText, Data: "héllo"},
+		{Kind: engine.KindBlob, Data: "\x00\x01\x02"},
 		{},
 	}
 	changes, id, err := ins.Exec(args)
@@ -60,15 +60,15 @@ func TestBindStepColumns(t *testing.T) {
 		t.Fatalf("start = %v, %v", ok, err)
 	}
 	row := sel.Row()
-	if row[0].Int != -5 || row[1].Float != 2.5 || string(row[2].Bytes) != "héllo" || string(row[3].Bytes) != "\x00\x01\x02" || row[4].Kind != engine.KindNull {
+	if row[0].Int != -5 || row[1].Float != 2.5 || row[2].Data != "héllo" || row[3].Data != "\x00\x01\x02" || row[4].Kind != engine.KindNull {
 		t.Fatalf("row 1 = %+v", row)
 	}
 	if ok, err := sel.Step(); !ok || err != nil {
 		t.Fatalf("step = %v, %v", ok, err)
 	}
 	row = sel.Row()
-	if string(row[5].Bytes) != "text" || string(row[6].Bytes) != "blob" {
-		t.Fatalf("empty text/blob stored as %s/%s", row[5].Bytes, row[6].Bytes)
+	if row[5].Data != "text" || row[6].Data != "blob" {
+		t.Fatalf("empty text/blob stored as %s/%s", row[5].Data, row[6].Data)
 	}
 	if ok, err := sel.Step(); ok || err != nil {
 		t.Fatalf("step past the end = %v, %v", ok, err)
@@ -198,7 +198,7 @@ func TestNoEngineMemoryLeak(t *testing.T) {
 		ins, _, _ := c.Prepare("INSERT INTO t VALUES (?, ?)")
 		c.Exec("BEGIN")
 		for i := range 50 {
-			ins.Exec([]engine.Value{{Kind: engine.KindText, Text: strings.Repeat("x", i*100)}, {Kind: engine.KindBlob, Blob: make([]byte, i)}})
+			ins.Exec([]engine.Value{{Kind: engine.KindText, Data: strings.Repeat("x", i*100)}, {Kind: engine.KindBlob, Data: strings.Repeat("\x00", i)}})
 		}
 		c.Exec("COMMIT")
 		sel, _, _ := c.Prepare("SELECT * FROM t")

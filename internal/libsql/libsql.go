@@ -81,6 +81,16 @@ func (Engine) Open(cfg engine.Config) (engine.Conn, error) {
 		}
 		return nil, err
 	}
+	c := &conn{db: db, stmts: make(map[*stmt]struct{})}
+	if len(cfg.Key) > 0 {
+		if err := c.key(cfg.Cipher, cfg.Key); err != nil {
+			C.sqlite3_close_v2(db)
+			return nil, err
+		}
+	} else if cfg.Cipher != "" {
+		C.sqlite3_close_v2(db)
+		return nil, &engine.Error{Code: engine.CodeMisuse, ExtendedCode: engine.CodeMisuse, Message: "a cipher needs an encryption key"}
+	}
 	if cfg.NoTriggers {
 		if rc := C.tg_set_triggers(db, 0); rc != C.SQLITE_OK {
 			err := lastError(db)
@@ -88,7 +98,7 @@ func (Engine) Open(cfg engine.Config) (engine.Conn, error) {
 			return nil, err
 		}
 	}
-	return &conn{db: db, stmts: make(map[*stmt]struct{})}, nil
+	return c, nil
 }
 
 // lastError reads the error SQLite recorded on db for the failed call that

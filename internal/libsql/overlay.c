@@ -22,21 +22,21 @@ struct tg_snap {
 	unsigned int cap, count;
 };
 
-/* tg_file is an open file of the overlay VFS. Temporary files are opened by
- * the default VFS in the same memory, so tg_vfs.szOsFile covers both. */
+/* ov_file is an open file of the overlay VFS. Temporary files are opened by
+ * the default VFS in the same memory, so ov_vfs.szOsFile covers both. */
 typedef struct {
 	sqlite3_file base;
 	tg_snap *snap;
-} tg_file;
+} ov_file;
 
-static sqlite3_vfs tg_vfs;
-static sqlite3_vfs *tg_default;
-static pthread_once_t tg_once = PTHREAD_ONCE_INIT;
-static int tg_register_rc;
+static sqlite3_vfs ov_vfs;
+static sqlite3_vfs *ov_default;
+static pthread_once_t ov_once = PTHREAD_ONCE_INIT;
+static int ov_register_rc;
 
-/* tg_pending passes the snapshot from tg_overlay_open to xOpen, which SQLite
+/* ov_pending passes the snapshot from tg_overlay_open to xOpen, which SQLite
  * calls on the same thread from within sqlite3_open_v2. */
-static __thread tg_snap *tg_pending;
+static __thread tg_snap *ov_pending;
 
 /* ---- dirty page table ---- */
 
@@ -204,13 +204,13 @@ static int snap_page(tg_snap *s, unsigned int pgno, unsigned char *out) {
 
 /* ---- io methods ---- */
 
-static int tg_close(sqlite3_file *f) {
+static int ov_close(sqlite3_file *f) {
 	(void)f;
 	return SQLITE_OK;
 }
 
-static int tg_read(sqlite3_file *f, void *buf, int amt, sqlite3_int64 off) {
-	tg_snap *s = ((tg_file *)f)->snap;
+static int ov_read(sqlite3_file *f, void *buf, int amt, sqlite3_int64 off) {
+	tg_snap *s = ((ov_file *)f)->snap;
 	if (!s->active) {
 		return SQLITE_IOERR_READ;
 	}
@@ -249,8 +249,8 @@ static int tg_read(sqlite3_file *f, void *buf, int amt, sqlite3_int64 off) {
 	return SQLITE_OK;
 }
 
-static int tg_write(sqlite3_file *f, const void *buf, int amt, sqlite3_int64 off) {
-	tg_snap *s = ((tg_file *)f)->snap;
+static int ov_write(sqlite3_file *f, const void *buf, int amt, sqlite3_int64 off) {
+	tg_snap *s = ((ov_file *)f)->snap;
 	if (!s->active) {
 		return SQLITE_IOERR_WRITE;
 	}
@@ -288,8 +288,8 @@ static int tg_write(sqlite3_file *f, const void *buf, int amt, sqlite3_int64 off
 	return SQLITE_OK;
 }
 
-static int tg_truncate(sqlite3_file *f, sqlite3_int64 size) {
-	tg_snap *s = ((tg_file *)f)->snap;
+static int ov_truncate(sqlite3_file *f, sqlite3_int64 size) {
+	tg_snap *s = ((ov_file *)f)->snap;
 	unsigned int n = (unsigned int)((size + s->page_size - 1) / s->page_size);
 	if (n < s->npages) {
 		dirty_drop(s, n);
@@ -301,94 +301,94 @@ static int tg_truncate(sqlite3_file *f, sqlite3_int64 size) {
 	return SQLITE_OK;
 }
 
-static int tg_sync(sqlite3_file *f, int flags) {
+static int ov_sync(sqlite3_file *f, int flags) {
 	(void)f;
 	(void)flags;
 	return SQLITE_OK;
 }
 
-static int tg_file_size(sqlite3_file *f, sqlite3_int64 *size) {
-	tg_snap *s = ((tg_file *)f)->snap;
+static int ov_file_size(sqlite3_file *f, sqlite3_int64 *size) {
+	tg_snap *s = ((ov_file *)f)->snap;
 	*size = (sqlite3_int64)s->npages * s->page_size;
 	return SQLITE_OK;
 }
 
-static int tg_lock(sqlite3_file *f, int level) {
+static int ov_lock(sqlite3_file *f, int level) {
 	(void)f;
 	(void)level;
 	return SQLITE_OK;
 }
 
-static int tg_check_reserved(sqlite3_file *f, int *out) {
+static int ov_check_reserved(sqlite3_file *f, int *out) {
 	(void)f;
 	*out = 0;
 	return SQLITE_OK;
 }
 
-static int tg_file_control(sqlite3_file *f, int op, void *arg) {
+static int ov_file_control(sqlite3_file *f, int op, void *arg) {
 	(void)f;
 	(void)op;
 	(void)arg;
 	return SQLITE_NOTFOUND;
 }
 
-static int tg_sector_size(sqlite3_file *f) {
+static int ov_sector_size(sqlite3_file *f) {
 	(void)f;
 	return 512;
 }
 
-static int tg_device_characteristics(sqlite3_file *f) {
+static int ov_device_characteristics(sqlite3_file *f) {
 	(void)f;
 	return 0;
 }
 
-static const sqlite3_io_methods tg_io = {
+static const sqlite3_io_methods ov_io = {
 	1,
-	tg_close,
-	tg_read,
-	tg_write,
-	tg_truncate,
-	tg_sync,
-	tg_file_size,
-	tg_lock,
-	tg_lock,
-	tg_check_reserved,
-	tg_file_control,
-	tg_sector_size,
-	tg_device_characteristics,
+	ov_close,
+	ov_read,
+	ov_write,
+	ov_truncate,
+	ov_sync,
+	ov_file_size,
+	ov_lock,
+	ov_lock,
+	ov_check_reserved,
+	ov_file_control,
+	ov_sector_size,
+	ov_device_characteristics,
 };
 
 /* ---- vfs methods ---- */
 
-static int tg_open(sqlite3_vfs *vfs, sqlite3_filename name, sqlite3_file *f, int flags, int *out_flags) {
+static int ov_open(sqlite3_vfs *vfs, sqlite3_filename name, sqlite3_file *f, int flags, int *out_flags) {
 	(void)vfs;
 	if (name == NULL) {
 		/* A temporary file (sorter, temp database, statement journal). */
-		return tg_default->xOpen(tg_default, name, f, flags, out_flags);
+		return ov_default->xOpen(ov_default, name, f, flags, out_flags);
 	}
-	tg_file *tf = (tg_file *)f;
+	ov_file *tf = (ov_file *)f;
 	tf->base.pMethods = NULL;
-	if ((flags & SQLITE_OPEN_MAIN_DB) == 0 || tg_pending == NULL) {
+	if ((flags & SQLITE_OPEN_MAIN_DB) == 0 || ov_pending == NULL) {
 		/* Journals are kept in memory (journal_mode=MEMORY), and only
 		 * tg_overlay_open may open a database. */
 		return SQLITE_CANTOPEN;
 	}
-	tf->snap = tg_pending;
-	tf->base.pMethods = &tg_io;
+	tf->snap = ov_pending;
+	tf->base.pMethods = &ov_io;
 	if (out_flags) {
 		*out_flags = flags;
 	}
 	return SQLITE_OK;
 }
 
-static int tg_delete(sqlite3_vfs *vfs, const char *name, int sync_dir) {
+static int ov_delete(sqlite3_vfs *vfs, const char *name, int sync_dir) {
 	(void)vfs;
 	(void)name;
 	(void)sync_dir;
 	return SQLITE_OK;
 }
 
-static int tg_access(sqlite3_vfs *vfs, const char *name, int flags, int *out) {
+static int ov_access(sqlite3_vfs *vfs, const char *name, int flags, int *out) {
 	(void)vfs;
 	(void)name;
 	(void)flags;
@@ -397,7 +397,7 @@ static int tg_access(sqlite3_vfs *vfs, const char *name, int flags, int *out) {
 	return SQLITE_OK;
 }
 
-static int tg_full_pathname(sqlite3_vfs *vfs, const char *name, int n, char *out) {
+static int ov_full_pathname(sqlite3_vfs *vfs, const char *name, int n, char *out) {
 	(void)vfs;
 	size_t len = strlen(name);
 	if ((int)len >= n) {
@@ -407,13 +407,13 @@ static int tg_full_pathname(sqlite3_vfs *vfs, const char *name, int n, char *out
 	return SQLITE_OK;
 }
 
-static void *tg_dlopen(sqlite3_vfs *vfs, const char *name) {
+static void *ov_dlopen(sqlite3_vfs *vfs, const char *name) {
 	(void)vfs;
 	(void)name;
 	return NULL;
 }
 
-static void tg_dlerror(sqlite3_vfs *vfs, int n, char *msg) {
+static void ov_dlerror(sqlite3_vfs *vfs, int n, char *msg) {
 	(void)vfs;
 	if (n > 0) {
 		strncpy(msg, "extensions cannot be loaded by an overlay connection", (size_t)n - 1);
@@ -421,82 +421,82 @@ static void tg_dlerror(sqlite3_vfs *vfs, int n, char *msg) {
 	}
 }
 
-static void (*tg_dlsym(sqlite3_vfs *vfs, void *h, const char *sym))(void) {
+static void (*ov_dlsym(sqlite3_vfs *vfs, void *h, const char *sym))(void) {
 	(void)vfs;
 	(void)h;
 	(void)sym;
 	return NULL;
 }
 
-static void tg_dlclose(sqlite3_vfs *vfs, void *h) {
+static void ov_dlclose(sqlite3_vfs *vfs, void *h) {
 	(void)vfs;
 	(void)h;
 }
 
-static int tg_randomness(sqlite3_vfs *vfs, int n, char *out) {
+static int ov_randomness(sqlite3_vfs *vfs, int n, char *out) {
 	(void)vfs;
-	return tg_default->xRandomness(tg_default, n, out);
+	return ov_default->xRandomness(ov_default, n, out);
 }
 
-static int tg_sleep(sqlite3_vfs *vfs, int us) {
+static int ov_sleep(sqlite3_vfs *vfs, int us) {
 	(void)vfs;
-	return tg_default->xSleep(tg_default, us);
+	return ov_default->xSleep(ov_default, us);
 }
 
-static int tg_current_time(sqlite3_vfs *vfs, double *t) {
+static int ov_current_time(sqlite3_vfs *vfs, double *t) {
 	(void)vfs;
-	return tg_default->xCurrentTime(tg_default, t);
+	return ov_default->xCurrentTime(ov_default, t);
 }
 
-static int tg_last_error(sqlite3_vfs *vfs, int n, char *msg) {
+static int ov_last_error(sqlite3_vfs *vfs, int n, char *msg) {
 	(void)vfs;
-	return tg_default->xGetLastError ? tg_default->xGetLastError(tg_default, n, msg) : 0;
+	return ov_default->xGetLastError ? ov_default->xGetLastError(ov_default, n, msg) : 0;
 }
 
-static int tg_current_time64(sqlite3_vfs *vfs, sqlite3_int64 *t) {
+static int ov_current_time64(sqlite3_vfs *vfs, sqlite3_int64 *t) {
 	(void)vfs;
-	if (tg_default->iVersion >= 2 && tg_default->xCurrentTimeInt64) {
-		return tg_default->xCurrentTimeInt64(tg_default, t);
+	if (ov_default->iVersion >= 2 && ov_default->xCurrentTimeInt64) {
+		return ov_default->xCurrentTimeInt64(ov_default, t);
 	}
 	double d;
-	int rc = tg_default->xCurrentTime(tg_default, &d);
+	int rc = ov_default->xCurrentTime(ov_default, &d);
 	*t = (sqlite3_int64)(d * 86400000.0);
 	return rc;
 }
 
-static void tg_register_once(void) {
-	tg_default = sqlite3_vfs_find(NULL);
-	if (tg_default == NULL) {
-		tg_register_rc = SQLITE_ERROR;
+static void ov_register_once(void) {
+	ov_default = sqlite3_vfs_find(NULL);
+	if (ov_default == NULL) {
+		ov_register_rc = SQLITE_ERROR;
 		return;
 	}
-	int sz = (int)sizeof(tg_file);
-	if (tg_default->szOsFile > sz) {
-		sz = tg_default->szOsFile;
+	int sz = (int)sizeof(ov_file);
+	if (ov_default->szOsFile > sz) {
+		sz = ov_default->szOsFile;
 	}
-	tg_vfs.iVersion = 2;
-	tg_vfs.szOsFile = sz;
-	tg_vfs.mxPathname = 512;
-	tg_vfs.zName = TG_OVERLAY_VFS;
-	tg_vfs.xOpen = tg_open;
-	tg_vfs.xDelete = tg_delete;
-	tg_vfs.xAccess = tg_access;
-	tg_vfs.xFullPathname = tg_full_pathname;
-	tg_vfs.xDlOpen = tg_dlopen;
-	tg_vfs.xDlError = tg_dlerror;
-	tg_vfs.xDlSym = tg_dlsym;
-	tg_vfs.xDlClose = tg_dlclose;
-	tg_vfs.xRandomness = tg_randomness;
-	tg_vfs.xSleep = tg_sleep;
-	tg_vfs.xCurrentTime = tg_current_time;
-	tg_vfs.xGetLastError = tg_last_error;
-	tg_vfs.xCurrentTimeInt64 = tg_current_time64;
-	tg_register_rc = sqlite3_vfs_register(&tg_vfs, 0);
+	ov_vfs.iVersion = 2;
+	ov_vfs.szOsFile = sz;
+	ov_vfs.mxPathname = 512;
+	ov_vfs.zName = TG_OVERLAY_VFS;
+	ov_vfs.xOpen = ov_open;
+	ov_vfs.xDelete = ov_delete;
+	ov_vfs.xAccess = ov_access;
+	ov_vfs.xFullPathname = ov_full_pathname;
+	ov_vfs.xDlOpen = ov_dlopen;
+	ov_vfs.xDlError = ov_dlerror;
+	ov_vfs.xDlSym = ov_dlsym;
+	ov_vfs.xDlClose = ov_dlclose;
+	ov_vfs.xRandomness = ov_randomness;
+	ov_vfs.xSleep = ov_sleep;
+	ov_vfs.xCurrentTime = ov_current_time;
+	ov_vfs.xGetLastError = ov_last_error;
+	ov_vfs.xCurrentTimeInt64 = ov_current_time64;
+	ov_register_rc = sqlite3_vfs_register(&ov_vfs, 0);
 }
 
 int tg_overlay_register(void) {
-	pthread_once(&tg_once, tg_register_once);
-	return tg_register_rc;
+	pthread_once(&ov_once, ov_register_once);
+	return ov_register_rc;
 }
 
 /* ---- snapshots ---- */
@@ -550,19 +550,19 @@ int tg_overlay_open(tg_snap *s, sqlite3 **db) {
 	if (rc != SQLITE_OK) {
 		return rc;
 	}
-	tg_pending = s;
+	ov_pending = s;
 	rc = sqlite3_open_v2("turso-overlay.db", db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, TG_OVERLAY_VFS);
-	tg_pending = NULL;
+	ov_pending = NULL;
 	return rc;
 }
 
 /* ---- hooks ---- */
 
-static void tg_update_cb(void *arg, int op, const char *db, const char *table, sqlite3_int64 rowid) {
+static void ov_update_cb(void *arg, int op, const char *db, const char *table, sqlite3_int64 rowid) {
 	tgUpdateHook((uintptr_t)arg, op, (char *)db, (char *)table, rowid);
 }
 
-static int tg_auth_cb(void *arg, int action, const char *a1, const char *a2, const char *a3, const char *a4) {
+static int ov_auth_cb(void *arg, int action, const char *a1, const char *a2, const char *a3, const char *a4) {
 	return tgAuthorize((uintptr_t)arg, action, (char *)a1, (char *)a2, (char *)a3, (char *)a4);
 }
 
@@ -572,8 +572,8 @@ void tg_overlay_hooks(sqlite3 *db, uintptr_t h) {
 		sqlite3_set_authorizer(db, NULL, NULL);
 		return;
 	}
-	sqlite3_update_hook(db, tg_update_cb, (void *)h);
-	sqlite3_set_authorizer(db, tg_auth_cb, (void *)h);
+	sqlite3_update_hook(db, ov_update_cb, (void *)h);
+	sqlite3_set_authorizer(db, ov_auth_cb, (void *)h);
 }
 
 int tg_set_triggers(sqlite3 *db, int on) {

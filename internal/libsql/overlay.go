@@ -35,7 +35,7 @@ func (Engine) OpenOverlay(reader engine.Conn, pageSize int, setup string) (engin
 		}
 		return nil, lastError(r.db)
 	}
-	o := &overlay{conn: &conn{stmts: make(map[*stmt]struct{})}, reader: r, snap: snap, setup: setup, schema: -1}
+	o := &overlay{c: &conn{stmts: make(map[*stmt]struct{})}, reader: r, snap: snap, setup: setup, schema: -1}
 	o.h = cgo.NewHandle(o)
 	return o, nil
 }
@@ -43,9 +43,12 @@ func (Engine) OpenOverlay(reader engine.Conn, pageSize int, setup string) (engin
 // overlay is a connection over the snapshot of a reader connection.
 //
 // Its hooks (the update hook and the authorizer) run on the goroutine that
-// runs the overlay's statements, so the fields they use need no lock.
+// runs the overlay's statements, so the fields they use need no lock. It
+// implements engine.Conn and nothing more, so that none of the optional
+// engine features (hooks, backup, functions) can be used on it, which
+// could disturb its own hooks.
 type overlay struct {
-	*conn
+	c      *conn
 	reader *conn
 	snap   *C.tg_snap
 	h      cgo.Handle
@@ -80,7 +83,7 @@ func (o *overlay) Begin(npages int, schemaVersion int64) error {
 }
 
 func (o *overlay) begin(schemaVersion int64) error {
-	if o.db == nil {
+	if o.c.db == nil {
 		if err := o.open(); err != nil {
 			return err
 		}
@@ -110,13 +113,13 @@ func (o *overlay) open() error {
 		}
 		return err
 	}
-	o.db = db
+	o.c.db = db
 	o.written = make(map[engine.RowRef]struct{})
 	C.tg_overlay_hooks(db, C.uintptr_t(o.h))
 	err := o.internalExec("PRAGMA journal_mode = MEMORY; PRAGMA temp_store = MEMORY; PRAGMA locking_mode = NORMAL;" + o.setup)
 	if err != nil {
 		C.tg_overlay_hooks(db, 0)
-		o.conn.Close()
+		o.c.Close()
 		return err
 	}
 	return nil
@@ -126,12 +129,13 @@ func (o *overlay) open() error {
 // track, reading the schema through the reader.
 func (o *overlay) policy() (map[string]string, error) {
 	deny := make(map[string]string)
+	// Row values view the engine's memory: names kept are cloned.
 	err := queryRows(o.reader, "SELECT name, type, wr FROM pragma_table_list WHERE schema = 'main'", func(row []engine.Value) {
-		name := string(row[0].Bytes)
+		name := strings.Clone(row[0].Data)
 		switch {
-		case string(row[1].Bytes) == "virtual":
+		case row[1].Data == "virtual":
 			deny[strings.ToLower(name)] = fmt.Sprintf("turso: table %s is a virtual table, which a concurrent transaction cannot write", name)
-		case string(row[1].Bytes) == "shadow":
+		case row[1].Data == "shadow":
 			deny[strings.ToLower(name)] = fmt.Sprintf("turso: table %s is the shadow table of a virtual table, which a concurrent transaction cannot write", name)
 		case row[2].Int != 0:
 			deny[strings.ToLower(name)] = fmt.Sprintf("turso: table %s is a WITHOUT ROWID table, which a concurrent transaction cannot write", name)
@@ -141,17 +145,17 @@ func (o *overlay) policy() (map[string]string, error) {
 		return nil, err
 	}
 	err = queryRows(o.reader, "SELECT type, name, tbl_name, sql FROM main.sqlite_schema WHERE type IN ('table', 'trigger') AND sql IS NOT NULL", func(row []engine.Value) {
-		if !HasReplace(string(row[3].Bytes)) {
+		if !HasReplace(row[3].Data) {
 			return
 		}
-		table := string(row[2].Bytes)
+		table := strings.Clone(row[2].Data)
 		if _, ok := deny[strings.ToLower(table)]; ok {
 			return
 		}
-		if string(row[0].Bytes) == "table" {
+		if row[0].Data == "table" {
 			deny[strings.ToLower(table)] = fmt.Sprintf("turso: table %s declares ON CONFLICT REPLACE, which a concurrent transaction cannot track: its deletions bypass the change hook", table)
 		} else {
-			deny[strings.ToLower(table)] = fmt.Sprintf("turso: table %s has trigger %s using REPLACE, which a concurrent transaction cannot track: its deletions bypass the change hook", table, string(row[1].Bytes))
+			deny[strings.ToLower(table)] = fmt.Sprintf("turso: table %s has trigger %s using REPLACE, which a concurrent transaction cannot track: its deletions bypass the change hook", table, row[1].Data)
 		}
 	})
 	return deny, err
@@ -179,17 +183,38 @@ func queryRows(c *conn, query string, f func(row []engine.Value)) error {
 func (o *overlay) internalExec(sql string) error {
 	o.internal = true
 	defer func() { o.internal = false }()
-	return o.conn.Exec(sql)
+	return o.c.Exec(sql)
 }
 
 func (o *overlay) Written() []engine.RowRef { return o.order }
+
+func (o *overlay) Changes() int64         { return o.c.Changes() }
+func (o *overlay) LastInsertRowID() int64 { return o.c.LastInsertRowID() }
+func (o *overlay) Autocommit() bool       { return o.c.Autocommit() }
+func (o *overlay) Interrupt()             { o.c.Interrupt() }
+
+// The pool's Go functions and collations are defined on the overlay too:
+// the transaction's statements may call them.
+var _ engine.FunctionRegistrar = (*overlay)(nil)
+
+func (o *overlay) CreateFunction(name string, nargs int, deterministic bool, fn engine.ScalarFunc) error {
+	return o.c.CreateFunction(name, nargs, deterministic, fn)
+}
+
+func (o *overlay) CreateAggregate(name string, nargs int, deterministic bool, newAgg func() (engine.AggregateFunc, error)) error {
+	return o.c.CreateAggregate(name, nargs, deterministic, newAgg)
+}
+
+func (o *overlay) CreateCollation(name string, cmp func(a, b string) int) error {
+	return o.c.CreateCollation(name, cmp)
+}
 
 func (o *overlay) End() error {
 	if o.snap == nil {
 		return engine.ErrClosed
 	}
 	var err error
-	if o.db != nil && !o.conn.Autocommit() {
+	if o.c.db != nil && !o.c.Autocommit() {
 		err = o.internalExec("ROLLBACK")
 	}
 	C.tg_snap_end(o.snap)
@@ -202,7 +227,7 @@ func (o *overlay) End() error {
 // resolution and what the authorizer refuses, with an error that says why.
 func (o *overlay) Prepare(sql string) (engine.Stmt, string, error) {
 	o.denied = ""
-	s, tail, err := o.conn.Prepare(sql)
+	s, tail, err := o.c.Prepare(sql)
 	if err != nil {
 		return nil, "", o.explain(err)
 	}
@@ -248,9 +273,9 @@ func (o *overlay) Close() error {
 		return nil
 	}
 	var err error
-	if o.db != nil {
-		C.tg_overlay_hooks(o.db, 0)
-		err = o.conn.Close()
+	if o.c.db != nil {
+		C.tg_overlay_hooks(o.c.db, 0)
+		err = o.c.Close()
 	}
 	C.tg_snap_free(o.snap)
 	o.snap = nil

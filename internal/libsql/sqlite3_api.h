@@ -21,11 +21,15 @@ typedef void (*sqlite3_destructor_type)(void *);
 
 #define SQLITE_OK 0
 #define SQLITE_ERROR 1
+#define SQLITE_BUSY 5
+#define SQLITE_LOCKED 6
+#define SQLITE_NOMEM 7
 #define SQLITE_INTERRUPT 9
 #define SQLITE_IOERR 10
 #define SQLITE_CANTOPEN 14
 #define SQLITE_MISUSE 21
 #define SQLITE_RANGE 25
+#define SQLITE_NOTADB 26
 #define SQLITE_ROW 100
 #define SQLITE_DONE 101
 #define SQLITE_IOERR_NOMEM (SQLITE_IOERR | (12 << 8))
@@ -111,10 +115,68 @@ sqlite3_int64 sqlite3_memory_used(void);
 void *sqlite3_malloc64(sqlite3_uint64);
 void sqlite3_free(void *);
 
+/* Encryption (SQLite3 Multiple Ciphers, built into libSQL). */
+int sqlite3_key_v2(sqlite3 *db, const char *zDbName, const void *pKey, int nKey);
+int sqlite3_rekey_v2(sqlite3 *db, const char *zDbName, const void *pKey, int nKey);
+int sqlite3mc_config(sqlite3 *db, const char *paramName, int newValue);
+int sqlite3mc_cipher_count(void);
+int sqlite3mc_cipher_index(const char *cipherName);
+const char *sqlite3mc_cipher_name(int cipherIndex);
+
+/* Application-defined functions and collations. */
+#define SQLITE_DETERMINISTIC 0x000000800
+#define SQLITE_DIRECTONLY 0x000080000
+int sqlite3_create_function_v2(sqlite3 *db, const char *zFunctionName, int nArg, int eTextRep, void *pApp,
+                               void (*xFunc)(sqlite3_context *, int, sqlite3_value **),
+                               void (*xStep)(sqlite3_context *, int, sqlite3_value **),
+                               void (*xFinal)(sqlite3_context *), void (*xDestroy)(void *));
+int sqlite3_create_collation_v2(sqlite3 *, const char *zName, int eTextRep, void *pArg,
+                                int (*xCompare)(void *, int, const void *, int, const void *),
+                                void (*xDestroy)(void *));
+void *sqlite3_user_data(sqlite3_context *);
+void *sqlite3_aggregate_context(sqlite3_context *, int nBytes);
+int sqlite3_value_type(sqlite3_value *);
+sqlite3_int64 sqlite3_value_int64(sqlite3_value *);
+double sqlite3_value_double(sqlite3_value *);
+const unsigned char *sqlite3_value_text(sqlite3_value *);
+const void *sqlite3_value_blob(sqlite3_value *);
+int sqlite3_value_bytes(sqlite3_value *);
+void sqlite3_result_null(sqlite3_context *);
+void sqlite3_result_int64(sqlite3_context *, sqlite3_int64);
+void sqlite3_result_double(sqlite3_context *, double);
+void sqlite3_result_text64(sqlite3_context *, const char *, sqlite3_uint64, void (*)(void *), unsigned char encoding);
+void sqlite3_result_blob64(sqlite3_context *, const void *, sqlite3_uint64, void (*)(void *));
+void sqlite3_result_zeroblob(sqlite3_context *, int n);
+void sqlite3_result_error(sqlite3_context *, const char *, int);
+void sqlite3_result_error_nomem(sqlite3_context *);
+
+/* Online backup. */
+sqlite3_backup *sqlite3_backup_init(sqlite3 *pDest, const char *zDestName, sqlite3 *pSource, const char *zSourceName);
+int sqlite3_backup_step(sqlite3_backup *p, int nPage);
+int sqlite3_backup_finish(sqlite3_backup *p);
+int sqlite3_backup_remaining(sqlite3_backup *p);
+int sqlite3_backup_pagecount(sqlite3_backup *p);
+
+/* Serialization. */
+#define SQLITE_DESERIALIZE_FREEONCLOSE 1
+#define SQLITE_DESERIALIZE_RESIZEABLE 2
+unsigned char *sqlite3_serialize(sqlite3 *db, const char *zSchema, sqlite3_int64 *piSize, unsigned int mFlags);
+const char *sqlite3_db_filename(sqlite3 *db, const char *zDbName);
+int sqlite3_deserialize(sqlite3 *db, const char *zSchema, unsigned char *pData, sqlite3_int64 szDb,
+                        sqlite3_int64 szBuf, unsigned mFlags);
+
+/* Hooks and WAL checkpoints. */
+#define SQLITE_DELETE 9
+#define SQLITE_INSERT 18
+#define SQLITE_UPDATE 23
+void *sqlite3_update_hook(sqlite3 *, void (*)(void *, int, char const *, char const *, sqlite3_int64), void *);
+void *sqlite3_commit_hook(sqlite3 *, int (*)(void *), void *);
+void *sqlite3_rollback_hook(sqlite3 *, void (*)(void *), void *);
+int sqlite3_wal_checkpoint_v2(sqlite3 *db, const char *zDb, int eMode, int *pnLog, int *pnCkpt);
+
 /* Result codes, flags and constants used by the overlay VFS, the update
  * hook and the authorizer (overlay.c, overlay.go). */
 #define SQLITE_PERM 3
-#define SQLITE_NOMEM 7
 #define SQLITE_NOTFOUND 12
 #define SQLITE_AUTH 23
 #define SQLITE_IOERR_READ (SQLITE_IOERR | (1 << 8))
@@ -134,7 +196,6 @@ void sqlite3_free(void *);
 #define SQLITE_CREATE_TEMP_VIEW 6
 #define SQLITE_CREATE_TRIGGER 7
 #define SQLITE_CREATE_VIEW 8
-#define SQLITE_DELETE 9
 #define SQLITE_DROP_INDEX 10
 #define SQLITE_DROP_TABLE 11
 #define SQLITE_DROP_TEMP_INDEX 12
@@ -143,12 +204,10 @@ void sqlite3_free(void *);
 #define SQLITE_DROP_TEMP_VIEW 15
 #define SQLITE_DROP_TRIGGER 16
 #define SQLITE_DROP_VIEW 17
-#define SQLITE_INSERT 18
 #define SQLITE_PRAGMA 19
 #define SQLITE_READ 20
 #define SQLITE_SELECT 21
 #define SQLITE_TRANSACTION 22
-#define SQLITE_UPDATE 23
 #define SQLITE_ATTACH 24
 #define SQLITE_DETACH 25
 #define SQLITE_ALTER_TABLE 26
@@ -236,7 +295,6 @@ struct sqlite3_vfs {
 sqlite3_vfs *sqlite3_vfs_find(const char *zVfsName);
 int sqlite3_vfs_register(sqlite3_vfs *, int makeDflt);
 int sqlite3_db_config(sqlite3 *, int op, ...);
-void *sqlite3_update_hook(sqlite3 *, void (*)(void *, int, char const *, char const *, sqlite3_int64), void *);
 int sqlite3_set_authorizer(sqlite3 *, int (*xAuth)(void *, int, const char *, const char *, const char *, const char *),
                            void *pUserData);
 

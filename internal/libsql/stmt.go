@@ -15,79 +15,76 @@ import (
 // stmt is one prepared statement.
 type stmt struct {
 	c   *conn
-	s   *C.sqlite3_stmt
+	t   *C.tg_stmt // nil once closed
+	h   C.uintptr_t
 	sql string
 
-	// args (C memory, so that passing it to C needs no cgo pointer
-	// check) is reused to marshal arguments for tg_start and tg_exec; the
-	// bytes of text and blob arguments are copied into arena, C memory that
-	// stays valid (bound with SQLITE_STATIC) until the next bind or Close.
-	args     cBuf[C.tg_value]
-	arena    cBuf[byte]
-
-	// row (C memory) receives the current row from C; vals views it for
-	// Row.
-	row  cBuf[C.tg_value]
+	// vals views the C row for Row.
 	vals []engine.Value
-
-	reprep int // sqlite3_stmt_status(REPREPARE) as of the latest Start
 }
 
 var _ engine.Stmt = (*stmt)(nil)
 
-func newStmt(c *conn, s *C.sqlite3_stmt, sql string) *stmt {
-	n := int(C.sqlite3_column_count(s))
-	st := &stmt{c: c, s: s, sql: sql, vals: make([]engine.Value, n)}
-	st.row.grow(max(n, 1))
-	return st
+func newStmt(c *conn, s *C.sqlite3_stmt, sql string) (*stmt, error) {
+	t := C.tg_stmt_new(s)
+	if t == nil {
+		C.sqlite3_finalize(s)
+		return nil, &engine.Error{Code: engine.CodeNoMem, ExtendedCode: engine.CodeNoMem, Message: "out of memory"}
+	}
+	return &stmt{c: c, t: t, h: C.uintptr_t(uintptr(unsafe.Pointer(t))), sql: sql}, nil
 }
 
 func (s *stmt) SQL() string { return s.sql }
 
 func (s *stmt) NumParams() int {
-	if s.s == nil {
+	if s.t == nil {
 		return 0
 	}
-	return int(C.sqlite3_bind_parameter_count(s.s))
+	return int(C.sqlite3_bind_parameter_count(s.t.stmt))
 }
 
 func (s *stmt) ParamIndex(name string) int {
-	if s.s == nil {
+	if s.t == nil {
 		return 0
 	}
 	cname := C.CString(name)
 	defer C.free(unsafe.Pointer(cname))
-	return int(C.sqlite3_bind_parameter_index(s.s, cname))
+	return int(C.sqlite3_bind_parameter_index(s.t.stmt, cname))
 }
 
 func (s *stmt) ParamName(i int) string {
-	if s.s == nil {
+	if s.t == nil {
 		return ""
 	}
-	return C.GoString(C.sqlite3_bind_parameter_name(s.s, C.int(i)))
+	return C.GoString(C.sqlite3_bind_parameter_name(s.t.stmt, C.int(i)))
 }
 
 func (s *stmt) ReadOnly() bool {
-	return s.s != nil && C.sqlite3_stmt_readonly(s.s) != 0
+	return s.t != nil && C.sqlite3_stmt_readonly(s.t.stmt) != 0
 }
 
-// marshal converts args into s.args, copying text and blob bytes into the
-// arena, and returns the pointer to pass to C.
-func (s *stmt) marshal(args []engine.Value) *C.tg_value {
+// marshal stores args in the C statement's argument buffer, copying the
+// bytes of text and blob arguments into its arena.
+func (s *stmt) marshal(args []engine.Value) error {
 	if len(args) == 0 {
 		return nil
 	}
 	need := 0
 	for i := range args {
-		switch args[i].Kind {
-		case engine.KindText:
-			need += len(args[i].Text)
-		case engine.KindBlob:
-			need += len(args[i].Blob)
+		if k := args[i].Kind; k == engine.KindText || k == engine.KindBlob {
+			need += len(args[i].Data)
 		}
 	}
-	arena := s.arena.grow(need)
-	cargs := s.args.grow(len(args))
+	if len(args) > int(s.t.args_cap) || need > int(s.t.arena_cap) {
+		if C.tg_reserve(s.h, C.int(len(args)), C.size_t(need)) != C.SQLITE_OK {
+			return &engine.Error{Code: engine.CodeNoMem, ExtendedCode: engine.CodeNoMem, Message: "out of memory"}
+		}
+	}
+	cargs := unsafe.Slice(s.t.args, len(args))
+	var arena []byte
+	if need > 0 {
+		arena = unsafe.Slice((*byte)(unsafe.Pointer(s.t.arena)), need)
+	}
 	off := 0
 	for i := range args {
 		a := &args[i]
@@ -97,67 +94,67 @@ func (s *stmt) marshal(args []engine.Value) *C.tg_value {
 			c._type, c.i = C.SQLITE_INTEGER, C.sqlite3_int64(a.Int)
 		case engine.KindFloat:
 			c._type, c.f = C.SQLITE_FLOAT, C.double(a.Float)
-		case engine.KindText:
-			c._type, c.n, c.p = C.SQLITE_TEXT, C.int(len(a.Text)), unsafe.Pointer(unsafe.SliceData(arena[off:]))
-			off += copy(arena[off:], a.Text)
-		case engine.KindBlob:
-			c._type, c.n, c.p = C.SQLITE_BLOB, C.int(len(a.Blob)), unsafe.Pointer(unsafe.SliceData(arena[off:]))
-			off += copy(arena[off:], a.Blob)
+		case engine.KindText, engine.KindBlob:
+			c._type, c.n = C.SQLITE_TEXT, C.int(len(a.Data))
+			if a.Kind == engine.KindBlob {
+				c._type = C.SQLITE_BLOB
+			}
+			c.p = unsafe.Pointer(unsafe.SliceData(arena[off:]))
+			off += copy(arena[off:], a.Data)
 		default:
 			c._type = C.SQLITE_NULL
 		}
 	}
-	return &cargs[0]
+	return nil
 }
 
 func (s *stmt) Start(args []engine.Value) (bool, error) {
-	if s.s == nil {
+	if s.t == nil {
 		return false, engine.ErrClosed
 	}
-	var n, reprep C.int
-	rc := C.tg_start(s.s, s.marshal(args), C.int(len(args)), s.row.ptr, C.int(s.row.n), &n, &reprep)
-	s.reprep = int(reprep)
-	return s.stepped(rc, n)
+	if err := s.marshal(args); err != nil {
+		return false, err
+	}
+	return s.stepped(C.tg_start(s.h, C.int(len(args))))
 }
 
-func (s *stmt) Reprepared() int { return s.reprep }
+func (s *stmt) Reprepared() int {
+	if s.t == nil {
+		return 0
+	}
+	return int(s.t.reprep)
+}
 
 func (s *stmt) Step() (bool, error) {
-	if s.s == nil {
+	if s.t == nil {
 		return false, engine.ErrClosed
 	}
-	var n C.int
-	return s.stepped(C.tg_step(s.s, s.row.ptr, C.int(s.row.n), &n), n)
+	return s.stepped(C.tg_step(s.h))
 }
 
-// stepped interprets the result rc of a step that found n columns.
-func (s *stmt) stepped(rc, n C.int) (bool, error) {
+// stepped interprets the result rc of a step.
+func (s *stmt) stepped(rc C.int) (bool, error) {
 	switch rc {
 	case C.SQLITE_ROW:
-		if int(n) > s.row.n {
-			// The statement was re-prepared after a schema change and now
-			// has more columns than when it was first prepared.
-			s.row.grow(int(n))
-			C.tg_fill(s.s, s.row.ptr, n)
-		}
-		s.load(int(n))
+		s.load()
 		return true, nil
 	case C.SQLITE_DONE:
 		return false, nil
 	default:
 		err := lastError(s.c.db)
-		C.sqlite3_reset(s.s)
+		C.sqlite3_reset(s.t.stmt)
 		return false, err
 	}
 }
 
-// load makes vals view the n columns that C stored in row.
-func (s *stmt) load(n int) {
+// load makes vals view the row that C stored.
+func (s *stmt) load() {
+	n := int(s.t.ncol)
 	if cap(s.vals) < n {
 		s.vals = make([]engine.Value, n)
 	}
 	s.vals = s.vals[:n]
-	row := s.row.slice()
+	row := unsafe.Slice(s.t.row, n)
 	for i := range s.vals {
 		c := &row[i]
 		v := &s.vals[i]
@@ -167,9 +164,9 @@ func (s *stmt) load(n int) {
 		case C.SQLITE_FLOAT:
 			*v = engine.Value{Kind: engine.KindFloat, Float: float64(c.f)}
 		case C.SQLITE_TEXT:
-			*v = engine.Value{Kind: engine.KindText, Bytes: unsafe.Slice((*byte)(c.p), int(c.n))}
+			*v = engine.Value{Kind: engine.KindText, Data: unsafe.String((*byte)(c.p), int(c.n))}
 		case C.SQLITE_BLOB:
-			*v = engine.Value{Kind: engine.KindBlob, Bytes: unsafe.Slice((*byte)(c.p), int(c.n))}
+			*v = engine.Value{Kind: engine.KindBlob, Data: unsafe.String((*byte)(c.p), int(c.n))}
 		default:
 			*v = engine.Value{}
 		}
@@ -179,54 +176,57 @@ func (s *stmt) load(n int) {
 func (s *stmt) Row() []engine.Value { return s.vals }
 
 func (s *stmt) Exec(args []engine.Value) (changes, lastInsertID int64, err error) {
-	if s.s == nil {
+	if s.t == nil {
 		return 0, 0, engine.ErrClosed
 	}
-	var ch, id C.sqlite3_int64
-	if rc := C.tg_exec(s.s, s.marshal(args), C.int(len(args)), &ch, &id); rc != C.SQLITE_OK {
-		err := lastError(s.c.db)
-		C.sqlite3_reset(s.s)
+	if err := s.marshal(args); err != nil {
 		return 0, 0, err
 	}
-	return int64(ch), int64(id), nil
+	if rc := C.tg_exec(s.h, C.int(len(args))); rc != C.SQLITE_OK {
+		err := lastError(s.c.db)
+		C.sqlite3_reset(s.t.stmt)
+		return 0, 0, err
+	}
+	return int64(s.t.changes), int64(s.t.rowid), nil
 }
 
 func (s *stmt) Reset() error {
-	if s.s == nil {
+	if s.t == nil {
 		return engine.ErrClosed
 	}
-	C.sqlite3_reset(s.s)
+	C.sqlite3_reset(s.t.stmt)
 	return nil
 }
 
 func (s *stmt) ColumnCount() int {
-	if s.s == nil {
+	if s.t == nil {
 		return 0
 	}
-	return int(C.sqlite3_column_count(s.s))
+	return int(C.sqlite3_column_count(s.t.stmt))
 }
 
 func (s *stmt) ColumnName(i int) string {
-	if s.s == nil {
+	if s.t == nil {
 		return ""
 	}
-	return C.GoString(C.sqlite3_column_name(s.s, C.int(i)))
+	return C.GoString(C.sqlite3_column_name(s.t.stmt, C.int(i)))
 }
 
 func (s *stmt) ColumnDeclType(i int) string {
-	if s.s == nil {
+	if s.t == nil {
 		return ""
 	}
-	return C.GoString(C.sqlite3_column_decltype(s.s, C.int(i)))
+	return C.GoString(C.sqlite3_column_decltype(s.t.stmt, C.int(i)))
 }
 
 func (s *stmt) ColumnNotNull(i int) (notNull, known bool) {
-	if s.s == nil {
+	if s.t == nil {
 		return false, false
 	}
-	db := C.sqlite3_column_database_name(s.s, C.int(i))
-	table := C.sqlite3_column_table_name(s.s, C.int(i))
-	column := C.sqlite3_column_origin_name(s.s, C.int(i))
+	st := s.t.stmt
+	db := C.sqlite3_column_database_name(st, C.int(i))
+	table := C.sqlite3_column_table_name(st, C.int(i))
+	column := C.sqlite3_column_origin_name(st, C.int(i))
 	if db == nil || table == nil || column == nil {
 		return false, false
 	}
@@ -238,7 +238,7 @@ func (s *stmt) ColumnNotNull(i int) (notNull, known bool) {
 }
 
 func (s *stmt) Close() error {
-	if s.s == nil {
+	if s.t == nil {
 		return nil
 	}
 	delete(s.c.stmts, s)
@@ -248,42 +248,7 @@ func (s *stmt) Close() error {
 
 // finalize releases the C statement and its buffers.
 func (s *stmt) finalize() {
-	C.sqlite3_finalize(s.s)
-	s.s = nil
-	s.args.free()
-	s.arena.free()
-	s.row.free()
-}
-
-// cBuf is a growable array in C memory.
-type cBuf[T any] struct {
-	ptr *T
-	n   int
-}
-
-// grow makes room for at least n elements, keeping none of the old
-// contents, and returns the whole buffer as a slice.
-func (b *cBuf[T]) grow(n int) []T {
-	if n > b.n {
-		b.free()
-		var zero T
-		b.ptr = (*T)(C.malloc(C.size_t(n) * C.size_t(unsafe.Sizeof(zero))))
-		if b.ptr == nil {
-			panic("turso: out of C memory")
-		}
-		b.n = n
-	}
-	return b.slice()
-}
-
-func (b *cBuf[T]) slice() []T {
-	if b.ptr == nil {
-		return nil
-	}
-	return unsafe.Slice(b.ptr, b.n)
-}
-
-func (b *cBuf[T]) free() {
-	C.free(unsafe.Pointer(b.ptr))
-	b.ptr, b.n = nil, 0
+	C.tg_stmt_free(s.h)
+	s.t, s.h = nil, 0
+	s.vals = nil
 }

@@ -62,7 +62,7 @@ func main() {
 // --- helpers -----------------------------------------------------------
 
 func i64(v int64) engine.Value   { return engine.Value{Kind: engine.KindInteger, Int: v} }
-func text(s string) engine.Value { return engine.Value{Kind: engine.KindText, Text: s} }
+func text(s string) engine.Value { return engine.Value{Kind: engine.KindText, Data: s} }
 func boolean(b bool) engine.Value {
 	if b {
 		return i64(1)
@@ -141,7 +141,7 @@ type user struct {
 }
 
 func scanUser(row []engine.Value, u *user) {
-	u.id, u.created, u.email, u.active = row[0].Int, row[1].Int, string(row[2].Bytes), row[3].Int != 0
+	u.id, u.created, u.email, u.active = row[0].Int, row[1].Int, strings.Clone(row[2].Data), row[3].Int != 0
 }
 
 func insertUsers(c engine.Conn, emails []string) error {
@@ -259,9 +259,9 @@ func scanTree(c engine.Conn, query string, want int) error {
 		n                            int
 	)
 	err := queryOnce(c, query, nil, func(row []engine.Value) error {
-		uid, ucr, email = row[0].Int, row[1].Int, string(row[2].Bytes)
-		aid, acr, atext = row[3].Int, row[4].Int, string(row[5].Bytes)
-		cid, ccr, ctext = row[6].Int, row[7].Int, string(row[8].Bytes)
+		uid, ucr, email = row[0].Int, row[1].Int, strings.Clone(row[2].Data)
+		aid, acr, atext = row[3].Int, row[4].Int, strings.Clone(row[5].Data)
+		cid, ccr, ctext = row[6].Int, row[7].Int, strings.Clone(row[8].Data)
 		n++
 		return nil
 	})
@@ -434,7 +434,7 @@ func largeOne(r *workload.Run, name string, size int) error {
 			got    int
 		)
 		err := queryOnce(c, workload.DocsQuery, nil, func(row []engine.Value) error {
-			id, cr, b = row[0].Int, row[1].Int, string(row[2].Bytes)
+			id, cr, b = row[0].Int, row[1].Int, strings.Clone(row[2].Data)
 			if len(b) != size {
 				return fmt.Errorf("large: body of %d bytes, want %d", len(b), size)
 			}

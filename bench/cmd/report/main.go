@@ -50,6 +50,7 @@ type Sample struct {
 type Raw struct {
 	Quick    bool                   `json:"quick"`
 	Rounds   int                    `json:"rounds"`
+	Runs     int                    `json:"runs"` // -runs of each process
 	Drivers  []string               `json:"drivers"`
 	Groups   []string               `json:"groups"`
 	Steps    []string               `json:"steps"`
@@ -70,12 +71,14 @@ func main() {
 	var (
 		quick   = flag.Bool("quick", false, "pass -quick to every binary (about 1/10 of the sizes)")
 		rounds  = flag.Int("rounds", 5, "ABBA rounds: processes per driver per workload group")
+		runs    = flag.Int("runs", 1, "repetitions inside each process (its median is that round's sample)")
 		drivers = flag.String("drivers", strings.Join(allDrivers, ","), "comma-separated drivers to build and run")
 		only    = flag.String("only", "", "run only workload groups matching this regexp")
 		outDir  = flag.String("out", "", "where RESULTS.md and charts/ go (default: the bench directory)")
 		from    = flag.String("from", "", "re-render the report from a raw JSON file instead of running")
 		rawOut  = flag.String("raw", "", "write the raw samples here (default: <out>/out/raw-<time>.json)")
 		png     = flag.Bool("png", false, "also write PNG charts next to the SVGs")
+		partial = flag.Bool("partial", false, "go on without the drivers that do not build or run (default: stop)")
 		timeout = flag.Duration("timeout", 15*time.Minute, "limit for one benchmark process")
 	)
 	flag.Parse()
@@ -97,7 +100,7 @@ func main() {
 			fatalf("%s: %v", *from, err)
 		}
 	} else {
-		raw, err = run(benchDir, strings.Split(*drivers, ","), *quick, *rounds, *only, *timeout)
+		raw, err = run(benchDir, strings.Split(*drivers, ","), *quick, *rounds, *runs, *only, *timeout, *partial)
 		if err != nil {
 			fatalf("%v", err)
 		}
@@ -144,11 +147,12 @@ func findBenchDir() (string, error) {
 	}
 }
 
-func run(benchDir string, drivers []string, quick bool, rounds int, only string, timeout time.Duration) (*Raw, error) {
+func run(benchDir string, drivers []string, quick bool, rounds, runs int, only string, timeout time.Duration, partial bool) (*Raw, error) {
 	start := time.Now()
 	raw := &Raw{
 		Quick:   quick,
 		Rounds:  rounds,
+		Runs:    runs,
 		Infos:   map[string]runner.Info{},
 		Machine: machineInfo(),
 		Start:   start,
@@ -189,16 +193,22 @@ func run(benchDir string, drivers []string, quick bool, rounds int, only string,
 		out, err := cmd.CombinedOutput()
 		if err != nil {
 			msg := firstLines(string(out), 6)
-			progress("  %s does not build, left out:\n%s", d, indent(msg))
+			progress("  %s does not build:\n%s", d, indent(msg))
 			raw.Missing[d] = "does not build: " + firstLines(string(out), 2)
+			if !partial {
+				return nil, fmt.Errorf("%s does not build (-partial goes on without it)", d)
+			}
 			continue
 		}
 		progress("  built %s in %.1fs", d, time.Since(t0).Seconds())
 		// Versions, and a check that the binary runs at all.
 		info, err := runInfo(bin)
 		if err != nil {
-			progress("  %s -info failed, left out: %v", d, err)
+			progress("  %s -info failed: %v", d, err)
 			raw.Missing[d] = "-info failed: " + err.Error()
+			if !partial {
+				return nil, fmt.Errorf("%s -info: %v (-partial goes on without it)", d, err)
+			}
 			continue
 		}
 		raw.Infos[d] = info
@@ -236,7 +246,7 @@ func run(benchDir string, drivers []string, quick bool, rounds int, only string,
 			var line []string
 			for _, d := range order {
 				seq++
-				args := []string{"-runs", "1", "-only", "^" + regexp.QuoteMeta(g) + "/", "-dir", dbDir}
+				args := []string{"-runs", fmt.Sprint(runs), "-only", "^" + regexp.QuoteMeta(g) + "/", "-dir", dbDir}
 				if quick {
 					args = append(args, "-quick")
 				}
@@ -257,6 +267,7 @@ func run(benchDir string, drivers []string, quick bool, rounds int, only string,
 		}
 	}
 	raw.Duration = time.Since(start).Round(time.Second).String()
+	raw.Machine.LoadEnd = loadAvg()
 	return raw, nil
 }
 
@@ -343,10 +354,26 @@ type Machine struct {
 	Cores  int    `json:"cores"`
 	Memory string `json:"memory"`
 	Go     string `json:"go"`
+	// Load averages (1, 5, 15 min) when the run started and ended: other
+	// work on the machine during the run shows here.
+	LoadStart string `json:"load_start"`
+	LoadEnd   string `json:"load_end"`
+}
+
+func loadAvg() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return ""
+	}
+	f := strings.Fields(string(b))
+	if len(f) < 3 {
+		return ""
+	}
+	return strings.Join(f[:3], " ")
 }
 
 func machineInfo() Machine {
-	m := Machine{}
+	m := Machine{LoadStart: loadAvg()}
 	if out, err := exec.Command("uname", "-srmo").Output(); err == nil {
 		m.Uname = strings.TrimSpace(string(out))
 	}

@@ -1,0 +1,74 @@
+package turso
+
+import (
+	"context"
+	"errors"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestCheckpoint(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	path := filepath.Join(dir, "wal.db")
+	db := openFeatureDB(t, path+"?_journal_mode=WAL")
+	c := featureConn(t, db)
+	fillTable(t, c, 200)
+
+	for _, mode := range []CheckpointMode{CheckpointPassive, CheckpointFull, CheckpointRestart, CheckpointTruncate} {
+		t.Run(mode.String(), func(t *testing.T) {
+			mustExec(t, c, "INSERT INTO t(payload) SELECT randomblob(200) FROM generate_series(1, 50)")
+			res, err := Checkpoint(ctx, c, mode)
+			if err != nil {
+				t.Fatalf("Checkpoint: %v", err)
+			}
+			if mode == CheckpointTruncate {
+				if res.LogFrames != 0 || res.Checkpointed != 0 {
+					t.Fatalf("truncate: %+v, want an empty log", res)
+				}
+				return
+			}
+			if res.LogFrames <= 0 || res.Checkpointed != res.LogFrames {
+				t.Fatalf("%+v: want every frame checkpointed", res)
+			}
+		})
+	}
+
+	t.Run("reader blocks restart", func(t *testing.T) {
+		mustExec(t, c, "INSERT INTO t(payload) VALUES (randomblob(200))")
+		reader := featureConn(t, db)
+		tx, err := reader.BeginTx(ctx, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer tx.Rollback()
+		var n int
+		if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM t").Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		mustExec(t, c, "INSERT INTO t(payload) VALUES (randomblob(200))")
+		mustExec(t, c, "PRAGMA busy_timeout = 50")
+		defer mustExec(t, c, "PRAGMA busy_timeout = 5000")
+		res, err := Checkpoint(ctx, c, CheckpointRestart)
+		if !errors.Is(err, ErrBusy) {
+			t.Fatalf("restart with a reader: %+v, %v; want ErrBusy", res, err)
+		}
+		if res.LogFrames <= 0 {
+			t.Fatalf("partial result %+v", res)
+		}
+	})
+
+	t.Run("not WAL", func(t *testing.T) {
+		rc := featureConn(t, openFeatureDB(t, filepath.Join(dir, "rollback.db")))
+		res, err := Checkpoint(ctx, rc, CheckpointFull)
+		if err != nil || res.LogFrames != -1 || res.Checkpointed != -1 {
+			t.Fatalf("rollback-journal database: %+v, %v", res, err)
+		}
+	})
+	t.Run("bad mode", func(t *testing.T) {
+		if _, err := Checkpoint(ctx, c, CheckpointMode(9)); err == nil || !strings.Contains(err.Error(), "CheckpointMode(9)") {
+			t.Fatalf("bad mode: %v", err)
+		}
+	})
+}

@@ -1,0 +1,99 @@
+package libsql
+
+/*
+#include "binding.h"
+*/
+import "C"
+
+import (
+	"runtime/cgo"
+
+	"github.com/turso-go/turso/internal/engine"
+)
+
+var _ engine.Hooker = (*conn)(nil)
+
+// hookSet holds the Go hooks of one connection. SQLite's hooks get a
+// handle to it, made on first use and released when the connection
+// closes.
+type hookSet struct {
+	update   func(op int, schema, table string, rowid int64)
+	commit   func() bool
+	rollback func()
+}
+
+// hookHandle returns the handle of c's hook set, making it on first use.
+func (c *conn) hookHandle() C.uintptr_t {
+	if c.hooks == nil {
+		c.hooks = &hookSet{}
+		c.hooksHandle = cgo.NewHandle(c.hooks)
+	}
+	return C.uintptr_t(c.hooksHandle)
+}
+
+func (c *conn) SetUpdateHook(fn func(op int, schema, table string, rowid int64)) {
+	if c.db == nil {
+		return
+	}
+	h := c.hookHandle()
+	c.hooks.update = fn
+	C.tg_set_update_hook(c.db, h, cbool(fn != nil))
+}
+
+func (c *conn) SetCommitHook(fn func() bool) {
+	if c.db == nil {
+		return
+	}
+	h := c.hookHandle()
+	c.hooks.commit = fn
+	C.tg_set_commit_hook(c.db, h, cbool(fn != nil))
+}
+
+func (c *conn) SetRollbackHook(fn func()) {
+	if c.db == nil {
+		return
+	}
+	h := c.hookHandle()
+	c.hooks.rollback = fn
+	C.tg_set_rollback_hook(c.db, h, cbool(fn != nil))
+}
+
+func cbool(b bool) C.int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// The hook trampolines recover a panic in the hook: an update or rollback
+// hook's panic is dropped, a commit hook's turns the commit into a
+// rollback.
+
+//export tgCallUpdateHook
+func tgCallUpdateHook(h C.uintptr_t, op C.int, schema, table *C.char, rowid C.sqlite3_int64) {
+	defer func() { recover() }()
+	if fn := cgo.Handle(h).Value().(*hookSet).update; fn != nil {
+		fn(int(op), C.GoString(schema), C.GoString(table), int64(rowid))
+	}
+}
+
+//export tgCallCommitHook
+func tgCallCommitHook(h C.uintptr_t) (rollback C.int) {
+	defer func() {
+		if recover() != nil {
+			rollback = 1
+		}
+	}()
+	if fn := cgo.Handle(h).Value().(*hookSet).commit; fn != nil && !fn() {
+		return 1
+	}
+	return 0
+}
+
+//export tgCallRollbackHook
+func tgCallRollbackHook(h C.uintptr_t) {
+	defer func() { recover() }()
+	if fn := cgo.Handle(h).Value().(*hookSet).rollback; fn != nil {
+		fn()
+	}
+}

@@ -1,0 +1,181 @@
+package tursowasm
+
+import (
+	"sync/atomic"
+
+	"github.com/turso-go/turso/internal/engine"
+	"github.com/turso-go/turso/internal/napi"
+)
+
+// The binding's step results.
+const (
+	stepRow  = 1
+	stepDone = 2
+	stepIO   = 3
+)
+
+// conn is one connection: a Database object of the binding.
+type conn struct {
+	e    *Engine
+	in   *instance
+	db   napi.Value
+	path string
+	// stmts are the statements not yet closed, which Close finalizes.
+	stmts map[*stmt]struct{}
+	// interrupted is set by Interrupt and checked between steps.
+	interrupted atomic.Bool
+	closed      bool
+	// readOnly connections refuse writing statements themselves: the
+	// engine shares one database object between the connections to a
+	// file, and it honours read-only only for the first.
+	readOnly bool
+}
+
+var _ engine.Conn = (*conn)(nil)
+
+// call calls method name of the connection's Database with e.mu held.
+func (c *conn) call(name string, args ...napi.Value) (napi.Value, error) {
+	v, err := c.in.env.CallMethod(c.db, name, args...)
+	return v, toError(err)
+}
+
+// number calls a method that returns a number.
+func (c *conn) number(name string) int64 {
+	c.e.mu.Lock()
+	defer c.e.mu.Unlock()
+	if c.closed {
+		return 0
+	}
+	v, err := c.call(name)
+	if err != nil {
+		return 0
+	}
+	return toInt64(v)
+}
+
+// toInt64 reads a number or BigInt.
+func toInt64(v napi.Value) int64 {
+	switch n := v.(type) {
+	case float64:
+		return int64(n)
+	case napi.BigInt:
+		return n.Int
+	}
+	return 0
+}
+
+func (c *conn) Prepare(sql string) (engine.Stmt, string, error) {
+	if c.closed {
+		return nil, "", engine.ErrClosed
+	}
+	head, tail, blank := splitFirst(sql)
+	if blank {
+		return nil, tail, nil
+	}
+	c.e.mu.Lock()
+	defer c.e.mu.Unlock()
+	s, err := c.prepareLocked(head)
+	if err != nil {
+		return nil, "", err
+	}
+	c.stmts[s] = struct{}{}
+	return s, tail, nil
+}
+
+func (c *conn) Exec(sql string) error {
+	c.e.mu.Lock()
+	defer c.e.mu.Unlock()
+	if c.closed {
+		return engine.ErrClosed
+	}
+	c.interrupted.Store(false)
+	if c.readOnly {
+		return c.execEachLocked(sql)
+	}
+	ex, err := c.call("executor", sql)
+	if err != nil {
+		return err
+	}
+	defer c.in.env.Release(ex)
+	defer c.in.env.CallMethod(ex, "reset")
+	for {
+		if c.interrupted.Swap(false) {
+			return errInterrupted()
+		}
+		r, err := c.in.env.CallMethod(ex, "stepSync")
+		if err != nil {
+			return toError(err)
+		}
+		switch toInt64(r) {
+		case stepDone:
+			return nil
+		case stepIO:
+			if _, err := c.call("ioLoopSync"); err != nil {
+				return err
+			}
+		}
+	}
+}
+
+// execEachLocked runs a script statement by statement through Prepare,
+// which checks each one, with e.mu held.
+func (c *conn) execEachLocked(sql string) error {
+	for sql != "" {
+		head, tail, blank := splitFirst(sql)
+		sql = tail
+		if blank {
+			continue
+		}
+		s, err := c.prepareLocked(head)
+		if err != nil {
+			return err
+		}
+		more, err := s.stepLocked()
+		for more && err == nil {
+			more, err = s.stepLocked()
+		}
+		s.closeLocked()
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (c *conn) Changes() int64         { return c.number("changes") }
+func (c *conn) LastInsertRowID() int64 { return c.number("lastInsertRowid") }
+
+func (c *conn) Autocommit() bool {
+	c.e.mu.Lock()
+	defer c.e.mu.Unlock()
+	if c.closed {
+		return true
+	}
+	v, err := c.call("inTransaction")
+	in, _ := v.(bool)
+	return err != nil || !in
+}
+
+// Interrupt makes the running statement fail at its next step: the
+// binding has no way to stop a step under way.
+func (c *conn) Interrupt() { c.interrupted.Store(true) }
+
+func (c *conn) Close() error {
+	c.e.mu.Lock()
+	defer c.e.mu.Unlock()
+	if c.closed {
+		return nil
+	}
+	c.closed = true
+	for s := range c.stmts {
+		s.closeLocked()
+	}
+	_, err := c.call("close")
+	if rerr := c.in.env.Release(c.db); err == nil {
+		err = toError(rerr)
+	}
+	if ferr := c.e.closedLocked(c.path); err == nil && ferr != nil {
+		err = &engine.Error{Code: engine.CodeIOErr, ExtendedCode: engine.CodeIOErr, Message: ferr.Error()}
+	}
+	return err
+}

@@ -1,0 +1,84 @@
+package tursowasm
+
+import (
+	"errors"
+	"strings"
+
+	"github.com/turso-go/turso/internal/engine"
+	"github.com/turso-go/turso/internal/napi"
+)
+
+// The context prefixes the JavaScript binding puts before the engine's
+// own message.
+var messagePrefixes = []string{"step failed: ", "prepare failed: ", "failed to consume stmt: ", "reset failed: ", "IO error: "}
+
+// errorCodes maps the engine's messages to SQLite result codes: the
+// binding reports every failure as GenericFailure with a message, so the
+// message is all there is to go on. The first match wins.
+var errorCodes = []struct {
+	contains       string
+	code, extended int
+}{
+	{"UNIQUE constraint failed", engine.CodeConstraint, engine.CodeConstraint | 8<<8},
+	{"PRIMARY KEY constraint failed", engine.CodeConstraint, engine.CodeConstraint | 6<<8},
+	{"NOT NULL constraint failed", engine.CodeConstraint, engine.CodeConstraint | 5<<8},
+	{"CHECK constraint failed", engine.CodeConstraint, engine.CodeConstraint | 1<<8},
+	{"FOREIGN KEY constraint failed", engine.CodeConstraint, engine.CodeConstraint | 3<<8},
+	{"constraint failed", engine.CodeConstraint, engine.CodeConstraint},
+	{"Database snapshot is stale", engine.CodeBusy, engine.CodeBusy | 2<<8},
+	{"Write-write conflict", engine.CodeBusy, engine.CodeBusy},
+	{"Conflict: ", engine.CodeBusy, engine.CodeBusy},
+	{"Commit dependency aborted", engine.CodeBusy, engine.CodeBusy},
+	{"Database is busy", engine.CodeBusy, engine.CodeBusy},
+	{"database is locked", engine.CodeBusy, engine.CodeBusy},
+	{"SQL statements in progress", engine.CodeBusy, engine.CodeBusy},
+	{"database table is locked", engine.CodeLocked, engine.CodeLocked},
+	{"interrupt", engine.CodeInterrupt, engine.CodeInterrupt},
+	{"read-only", engine.CodeReadOnly, engine.CodeReadOnly},
+	{"readonly", engine.CodeReadOnly, engine.CodeReadOnly},
+	{"File is not a database", engine.CodeNotADB, engine.CodeNotADB},
+	{"Corrupt database", engine.CodeCorrupt, engine.CodeCorrupt},
+	{"Database is full", engine.CodeFull, engine.CodeFull},
+	{"string or blob too big", engine.CodeTooBig, engine.CodeTooBig},
+	{"failed to open database", engine.CodeCantOpen, engine.CodeCantOpen},
+	{"I/O error", engine.CodeIOErr, engine.CodeIOErr},
+	{"parameter index", engine.CodeRange, engine.CodeRange},
+}
+
+// toError turns a failure of a call into the module into an
+// *engine.Error. Failures other than JavaScript exceptions (a trap, a
+// host error) become internal errors.
+func toError(err error) error {
+	if err == nil {
+		return nil
+	}
+	var x *napi.Exception
+	if !errors.As(err, &x) {
+		return &engine.Error{Code: engine.CodeInternal, ExtendedCode: engine.CodeInternal, Message: "turso engine: " + err.Error()}
+	}
+	msg := x.Message()
+	for {
+		trimmed := msg
+		for _, p := range messagePrefixes {
+			trimmed = strings.TrimPrefix(trimmed, p)
+		}
+		if trimmed == msg {
+			break
+		}
+		msg = trimmed
+	}
+	e := &engine.Error{Code: engine.CodeError, ExtendedCode: engine.CodeError, Message: msg}
+	for _, m := range errorCodes {
+		if strings.Contains(msg, m.contains) {
+			e.Code, e.ExtendedCode = m.code, m.extended
+			break
+		}
+	}
+	return e
+}
+
+// errInterrupted is what a statement interrupted by Conn.Interrupt fails
+// with.
+func errInterrupted() error {
+	return &engine.Error{Code: engine.CodeInterrupt, ExtendedCode: engine.CodeInterrupt, Message: "interrupted"}
+}

@@ -1,0 +1,260 @@
+package tursowasm
+
+import (
+	"context"
+	"crypto/rand"
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/tetratelabs/wazero"
+	"github.com/tetratelabs/wazero/api"
+	"github.com/tetratelabs/wazero/experimental"
+	"github.com/tetratelabs/wazero/experimental/table"
+	"github.com/tetratelabs/wazero/imports/wasi_snapshot_preview1"
+
+	"github.com/turso-go/turso/internal/napi"
+)
+
+// instance is the Turso engine module running under wazero with its
+// N-API environment. Every call into it is serialized by its owner.
+type instance struct {
+	rt    wazero.Runtime
+	mod   api.Module
+	env   *napi.Env
+	files *files
+	// byIndex caches the functions of the module's table by signature and
+	// index.
+	byIndex map[[2]uint32]api.Function
+	// classes exported by the module.
+	database, statement *napi.Function
+}
+
+var _ napi.Module = (*instance)(nil)
+
+// signatures are the wasm types of the table entries napi.Signature names.
+var signatures = map[napi.Signature][2][]api.ValueType{
+	napi.SigCallback: {{api.ValueTypeI32, api.ValueTypeI32}, {api.ValueTypeI32}},
+	napi.SigFinalize: {{api.ValueTypeI32, api.ValueTypeI32, api.ValueTypeI32}, nil},
+	napi.SigCallJS:   {{api.ValueTypeI32, api.ValueTypeI32, api.ValueTypeI32, api.ValueTypeI32}, nil},
+	napi.SigExecute:  {{api.ValueTypeI32, api.ValueTypeI32}, nil},
+	napi.SigComplete: {{api.ValueTypeI32, api.ValueTypeI32, api.ValueTypeI32}, nil},
+}
+
+// Memory is the module's memory.
+func (in *instance) Memory() napi.Memory { return in.mod.Memory() }
+
+// CallTable calls entry index of table 0.
+func (in *instance) CallTable(sig napi.Signature, index uint32, args ...uint64) (r uint64, err error) {
+	key := [2]uint32{uint32(sig), index}
+	fn, ok := in.byIndex[key]
+	if !ok {
+		types := signatures[sig]
+		defer func() {
+			// LookupFunction panics as call_indirect traps.
+			if p := recover(); p != nil {
+				err = fmt.Errorf("turso engine: bad function table entry %d: %v", index, p)
+			}
+		}()
+		fn = table.LookupFunction(in.mod, 0, index, types[0], types[1])
+		in.byIndex[key] = fn
+	}
+	res, err := fn.Call(context.Background(), args...)
+	if err != nil {
+		return 0, err
+	}
+	if len(res) > 0 {
+		return res[0], nil
+	}
+	return 0, nil
+}
+
+// CacheDirEnv names the environment variable that, when set, names a
+// directory where wazero keeps the compiled module between processes
+// (compiling takes seconds; much longer under the race detector).
+const CacheDirEnv = "TURSO_WASM_CACHE_DIR"
+
+// compiled is the module compiled once, with the runtime that owns it.
+type compiled struct {
+	rt  wazero.Runtime
+	mod wazero.CompiledModule
+}
+
+// compile prepares wasm (the npm package's turso.wasm32-wasi.wasm) for
+// instantiation.
+func compile(ctx context.Context, wasm []byte) (*compiled, error) {
+	defined, err := defineMemory(wasm)
+	if err != nil {
+		return nil, fmt.Errorf("turso engine: %w", err)
+	}
+	cfg := wazero.NewRuntimeConfig().WithCoreFeatures(api.CoreFeaturesV2 | experimental.CoreFeaturesThreads)
+	if dir := os.Getenv(CacheDirEnv); dir != "" {
+		cache, err := wazero.NewCompilationCacheWithDir(dir)
+		if err != nil {
+			return nil, fmt.Errorf("turso engine: %s: %w", CacheDirEnv, err)
+		}
+		cfg = cfg.WithCompilationCache(cache)
+	}
+	rt := wazero.NewRuntimeWithConfig(ctx, cfg)
+	mod, err := rt.CompileModule(ctx, defined)
+	if err != nil {
+		rt.Close(ctx)
+		return nil, fmt.Errorf("turso engine: compile: %w", err)
+	}
+	return &compiled{rt: rt, mod: mod}, nil
+}
+
+// instantiate starts the module: WASI, the env host module (N-API and
+// file hooks), then the module's own initialization and N-API
+// registration. A runtime holds one instance: its host module is named
+// env.
+func (c *compiled) instantiate(ctx context.Context) (*instance, error) {
+	in := &instance{rt: c.rt, files: newFiles(), byIndex: map[[2]uint32]api.Function{}}
+	in.env = napi.NewEnv(in)
+	if _, err := wasi_snapshot_preview1.Instantiate(ctx, c.rt); err != nil {
+		return nil, fmt.Errorf("turso engine: wasi: %w", err)
+	}
+	if err := in.instantiateHost(ctx, c.mod); err != nil {
+		return nil, err
+	}
+	modCfg := wazero.NewModuleConfig().
+		WithName("turso").
+		WithStartFunctions(). // a reactor: _initialize is called below
+		WithRandSource(rand.Reader).
+		WithSysWalltime().
+		WithSysNanotime().
+		WithSysNanosleep()
+	mod, err := c.rt.InstantiateModule(ctx, c.mod, modCfg)
+	if err != nil {
+		return nil, fmt.Errorf("turso engine: instantiate: %w", err)
+	}
+	in.mod = mod
+	if err := in.register(ctx); err != nil {
+		return nil, err
+	}
+	return in, nil
+}
+
+// register runs what emnapi runs on load: _initialize, every
+// __napi_register__* export, then napi_register_module_v1, and picks the
+// classes out of the exports.
+func (in *instance) register(ctx context.Context) error {
+	if f := in.mod.ExportedFunction("_initialize"); f != nil {
+		if _, err := f.Call(ctx); err != nil {
+			return fmt.Errorf("turso engine: _initialize: %w", err)
+		}
+	}
+	for name := range in.mod.ExportedFunctionDefinitions() {
+		if strings.HasPrefix(name, "__napi_register__") {
+			if _, err := in.mod.ExportedFunction(name).Call(ctx); err != nil {
+				return fmt.Errorf("turso engine: %s: %w", name, err)
+			}
+		}
+	}
+	reg := in.mod.ExportedFunction("napi_register_module_v1")
+	if reg == nil {
+		return fmt.Errorf("turso engine: module exports no napi_register_module_v1")
+	}
+	err := in.env.Init(func(env, exports uint32) error {
+		_, err := reg.Call(ctx, uint64(env), uint64(exports))
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("turso engine: napi_register_module_v1: %w", err)
+	}
+	var ok1, ok2 bool
+	in.database, ok1 = in.env.Exports().Get("Database").(*napi.Function)
+	in.statement, ok2 = in.env.Exports().Get("Statement").(*napi.Function)
+	if !ok1 || !ok2 {
+		return fmt.Errorf("turso engine: module registered no Database and Statement classes (exports: %v)", in.env.Exports().Keys())
+	}
+	return nil
+}
+
+// instantiateHost defines the env module: every napi_* function the
+// module imports, served by the napi host, and the file hooks.
+func (in *instance) instantiateHost(ctx context.Context, cm wazero.CompiledModule) error {
+	b := in.rt.NewHostModuleBuilder("env")
+	for _, def := range cm.ImportedFunctions() {
+		module, name, _ := def.Import()
+		if module != "env" {
+			continue
+		}
+		var fn api.GoModuleFunc
+		if strings.HasPrefix(name, "napi_") {
+			name := name
+			fn = func(_ context.Context, _ api.Module, stack []uint64) {
+				stack[0] = uint64(in.env.Invoke(name, stack))
+			}
+		} else if fn = in.fileHook(name); fn == nil {
+			return fmt.Errorf("turso engine: module imports unknown env.%s", name)
+		}
+		b.NewFunctionBuilder().WithGoModuleFunction(fn, def.ParamTypes(), def.ResultTypes()).Export(name)
+	}
+	_, err := b.Instantiate(ctx)
+	if err != nil {
+		return fmt.Errorf("turso engine: host module: %w", err)
+	}
+	return nil
+}
+
+// fileHook returns the implementation of file hook name. The host says it
+// is a web worker, so the engine uses the synchronous hooks; the _async
+// forms do the I/O at once and complete through the module's
+// completeOpfs once the current call returns.
+func (in *instance) fileHook(name string) api.GoModuleFunc {
+	mem := func(m api.Module, ptr, n uint64) []byte {
+		b, _ := m.Memory().Read(uint32(ptr), uint32(n))
+		return b
+	}
+	res := func(v int32) uint64 { return uint64(uint32(v)) }
+	switch name {
+	case "is_web_worker":
+		return func(_ context.Context, _ api.Module, s []uint64) { s[0] = 1 }
+	case "lookup_file":
+		return func(_ context.Context, m api.Module, s []uint64) {
+			s[0] = res(in.files.lookup(string(mem(m, s[0], s[1]))))
+		}
+	case "read":
+		return func(_ context.Context, m api.Module, s []uint64) {
+			s[0] = res(in.files.read(int32(s[0]), mem(m, s[1], s[2]), int64(int32(s[3]))))
+		}
+	case "write":
+		return func(_ context.Context, m api.Module, s []uint64) {
+			s[0] = res(in.files.write(int32(s[0]), mem(m, s[1], s[2]), int64(int32(s[3]))))
+		}
+	case "sync":
+		return func(_ context.Context, _ api.Module, s []uint64) { s[0] = res(in.files.sync(int32(s[0]))) }
+	case "truncate":
+		return func(_ context.Context, _ api.Module, s []uint64) {
+			s[0] = res(in.files.truncate(int32(s[0]), int64(uint32(s[1]))))
+		}
+	case "size":
+		return func(_ context.Context, _ api.Module, s []uint64) { s[0] = res(in.files.size(int32(s[0]))) }
+	case "read_async":
+		return func(_ context.Context, m api.Module, s []uint64) {
+			in.complete(uint32(s[4]), in.files.read(int32(s[0]), mem(m, s[1], s[2]), int64(int32(s[3]))))
+		}
+	case "write_async":
+		return func(_ context.Context, m api.Module, s []uint64) {
+			in.complete(uint32(s[4]), in.files.write(int32(s[0]), mem(m, s[1], s[2]), int64(int32(s[3]))))
+		}
+	case "sync_async":
+		return func(_ context.Context, _ api.Module, s []uint64) {
+			in.complete(uint32(s[1]), in.files.sync(int32(s[0])))
+		}
+	case "truncate_async":
+		return func(_ context.Context, _ api.Module, s []uint64) {
+			in.complete(uint32(s[2]), in.files.truncate(int32(s[0]), int64(uint32(s[1]))))
+		}
+	}
+	return nil
+}
+
+// complete reports the result of an _async file operation to the engine.
+func (in *instance) complete(completion uint32, result int32) {
+	in.env.Later(func() error {
+		_, err := in.env.CallMethod(in.env.Exports(), "completeOpfs", float64(completion), float64(result))
+		return err
+	})
+}

@@ -1,0 +1,112 @@
+package tursowasm
+
+import "strings"
+
+// splitFirst splits sql after its first statement, as sqlite3_prepare's
+// tail does: head is the first statement (through its semicolon), tail
+// the rest, "" when only whitespace and comments remain. blank reports
+// that head holds no statement. The engine itself compiles only the first
+// statement of what it is given and does not say where it ended.
+//
+// It knows SQLite's lexical rules for strings, quoted identifiers and
+// comments, and that a CREATE TRIGGER body (BEGIN ... END, with CASE ...
+// END inside) holds semicolons.
+func splitFirst(sql string) (head, tail string, blank bool) {
+	blank = true
+	var words []string // the first words, to spot CREATE ... TRIGGER
+	trigger, depth := false, 0
+	i := 0
+	for i < len(sql) {
+		c := sql[i]
+		switch {
+		case c == '-' && strings.HasPrefix(sql[i:], "--"):
+			if j := strings.IndexByte(sql[i:], '\n'); j >= 0 {
+				i += j + 1
+			} else {
+				i = len(sql)
+			}
+			continue
+		case c == '/' && strings.HasPrefix(sql[i:], "/*"):
+			if j := strings.Index(sql[i+2:], "*/"); j >= 0 {
+				i += j + 4
+			} else {
+				i = len(sql)
+			}
+			continue
+		case c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f':
+			i++
+			continue
+		case c == '\'' || c == '"' || c == '`' || c == '[':
+			end := byte(c)
+			if c == '[' {
+				end = ']'
+			}
+			j := i + 1
+			for j < len(sql) {
+				if sql[j] == end {
+					if end != ']' && j+1 < len(sql) && sql[j+1] == end {
+						j += 2
+						continue
+					}
+					break
+				}
+				j++
+			}
+			i = min(j+1, len(sql))
+			blank = false
+			continue
+		case c == ';':
+			if !trigger || depth == 0 {
+				head, rest := sql[:i+1], sql[i+1:]
+				if _, _, restBlank := splitFirst(rest); restBlank {
+					rest = ""
+				}
+				return head, rest, blank
+			}
+			i++
+			continue
+		case isIdentStart(c):
+			j := i + 1
+			for j < len(sql) && isIdentPart(sql[j]) {
+				j++
+			}
+			word := strings.ToUpper(sql[i:j])
+			blank = false
+			if len(words) < 4 {
+				words = append(words, word)
+				trigger = isCreateTrigger(words)
+			}
+			if trigger {
+				switch word {
+				case "BEGIN", "CASE":
+					depth++
+				case "END":
+					depth--
+				}
+			}
+			i = j
+			continue
+		}
+		blank = false
+		i++
+	}
+	return sql, "", blank
+}
+
+// isCreateTrigger reports whether a statement's first words are CREATE
+// [TEMP|TEMPORARY] TRIGGER.
+func isCreateTrigger(words []string) bool {
+	if len(words) < 2 || words[0] != "CREATE" {
+		return false
+	}
+	if words[1] == "TRIGGER" {
+		return true
+	}
+	return len(words) >= 3 && (words[1] == "TEMP" || words[1] == "TEMPORARY") && words[2] == "TRIGGER"
+}
+
+func isIdentStart(c byte) bool {
+	return c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= 0x80
+}
+
+func isIdentPart(c byte) bool { return isIdentStart(c) || c >= '0' && c <= '9' || c == '$' }

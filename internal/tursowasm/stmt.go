@@ -1,0 +1,282 @@
+package tursowasm
+
+import (
+	"github.com/turso-go/turso/internal/engine"
+	"github.com/turso-go/turso/internal/napi"
+)
+
+// column describes one result column.
+type column struct{ name, declType string }
+
+// stmt is one prepared statement: a Statement object of the binding, in
+// raw mode (rows as arrays) with safe integers (integers as BigInts).
+type stmt struct {
+	c        *conn
+	obj      napi.Value
+	sql      string
+	params   []string // names of parameters 1..n, "" for anonymous ones
+	cols     []column
+	readOnly bool
+	row      []engine.Value
+	closed   bool
+}
+
+var _ engine.Stmt = (*stmt)(nil)
+
+// prepareLocked prepares one statement, with e.mu held.
+func (c *conn) prepareLocked(sql string) (*stmt, error) {
+	env := c.in.env
+	obj, err := c.call("prepare", sql)
+	if err != nil {
+		return nil, err
+	}
+	s := &stmt{c: c, obj: obj, sql: sql}
+	if err := s.describe(env); err != nil {
+		s.closeLocked()
+		return nil, err
+	}
+	return s, nil
+}
+
+// describe sets the statement's modes and reads its parameters and
+// columns.
+func (s *stmt) describe(env *napi.Env) error {
+	if _, err := s.method("raw", true); err != nil {
+		return err
+	}
+	if _, err := s.method("safeIntegers", true); err != nil {
+		return err
+	}
+	n, err := s.method("parameterCount")
+	if err != nil {
+		return err
+	}
+	s.params = make([]string, toInt64(n))
+	for i := range s.params {
+		name, err := s.method("parameterName", float64(i+1))
+		if err != nil {
+			return err
+		}
+		s.params[i], _ = name.(string)
+	}
+	cols, err := s.method("columns")
+	if err != nil {
+		return err
+	}
+	if arr, ok := cols.(*napi.Object); ok {
+		for _, col := range arr.Elements {
+			o, _ := col.(*napi.Object)
+			if o == nil {
+				continue
+			}
+			name, _ := o.Get("name").(string)
+			decl, _ := o.Get("type").(string)
+			s.cols = append(s.cols, column{name: name, declType: decl})
+		}
+	}
+	class, err := s.c.call("classifySql", s.sql)
+	if err != nil {
+		return err
+	}
+	s.readOnly = class == "read"
+	if s.c.readOnly && class == "write" {
+		return &engine.Error{Code: engine.CodeReadOnly, ExtendedCode: engine.CodeReadOnly, Message: "attempt to write a readonly database"}
+	}
+	return nil
+}
+
+// method calls a method of the Statement, with e.mu held.
+func (s *stmt) method(name string, args ...napi.Value) (napi.Value, error) {
+	v, err := s.c.in.env.CallMethod(s.obj, name, args...)
+	return v, toError(err)
+}
+
+func (s *stmt) SQL() string    { return s.sql }
+func (s *stmt) NumParams() int { return len(s.params) }
+func (s *stmt) ReadOnly() bool { return s.readOnly }
+
+// Reprepared is always 0: the binding recompiles a statement after a
+// schema change inside step and keeps no count.
+func (s *stmt) Reprepared() int { return 0 }
+
+func (s *stmt) ParamIndex(name string) int {
+	for i, n := range s.params {
+		if n == name {
+			return i + 1
+		}
+	}
+	return 0
+}
+
+func (s *stmt) ParamName(i int) string {
+	if i < 1 || i > len(s.params) {
+		return ""
+	}
+	return s.params[i-1]
+}
+
+func (s *stmt) ColumnCount() int { return len(s.cols) }
+
+func (s *stmt) ColumnName(i int) string {
+	if i < 0 || i >= len(s.cols) {
+		return ""
+	}
+	return s.cols[i].name
+}
+
+func (s *stmt) ColumnDeclType(i int) string {
+	if i < 0 || i >= len(s.cols) {
+		return ""
+	}
+	return s.cols[i].declType
+}
+
+// ColumnNotNull is never known: the binding reports no NOT NULL
+// information.
+func (s *stmt) ColumnNotNull(int) (notNull, known bool) { return false, false }
+
+func (s *stmt) Start(args []engine.Value) (bool, error) {
+	s.c.e.mu.Lock()
+	defer s.c.e.mu.Unlock()
+	if s.closed {
+		return false, engine.ErrClosed
+	}
+	s.c.interrupted.Store(false)
+	if err := s.bindLocked(args); err != nil {
+		return false, err
+	}
+	return s.stepLocked()
+}
+
+// bindLocked resets the statement and binds args, and NULL to any
+// parameter args does not reach.
+func (s *stmt) bindLocked(args []engine.Value) error {
+	if _, err := s.method("reset"); err != nil {
+		return err
+	}
+	for i := range s.params {
+		var v napi.Value = napi.Null{}
+		if i < len(args) {
+			v = toJS(args[i])
+		}
+		if _, err := s.method("bindAt", float64(i+1), v); err != nil {
+			return err
+		}
+	}
+	if len(args) > len(s.params) {
+		return &engine.Error{Code: engine.CodeRange, ExtendedCode: engine.CodeRange, Message: "column index out of range"}
+	}
+	return nil
+}
+
+func (s *stmt) Step() (bool, error) {
+	s.c.e.mu.Lock()
+	defer s.c.e.mu.Unlock()
+	if s.closed {
+		return false, engine.ErrClosed
+	}
+	return s.stepLocked()
+}
+
+// stepLocked steps until a row or the end, running the I/O loop when the
+// engine asks for it.
+func (s *stmt) stepLocked() (bool, error) {
+	s.row = s.row[:0]
+	for {
+		if s.c.interrupted.Swap(false) {
+			s.method("reset")
+			return false, errInterrupted()
+		}
+		r, err := s.method("stepSync")
+		if err != nil {
+			s.method("reset")
+			return false, err
+		}
+		switch toInt64(r) {
+		case stepRow:
+			return true, s.readRow()
+		case stepDone:
+			_, err := s.method("reset")
+			return false, err
+		case stepIO:
+			if _, err := s.c.call("ioLoopSync"); err != nil {
+				return false, err
+			}
+		}
+	}
+}
+
+// readRow fetches the current row.
+func (s *stmt) readRow() error {
+	v, err := s.method("row")
+	if err != nil {
+		return err
+	}
+	arr, ok := v.(*napi.Object)
+	if !ok || !arr.IsArray {
+		return &engine.Error{Code: engine.CodeInternal, ExtendedCode: engine.CodeInternal, Message: "turso engine: row is not an array"}
+	}
+	for _, el := range arr.Elements {
+		s.row = append(s.row, fromJS(el))
+	}
+	return nil
+}
+
+func (s *stmt) Exec(args []engine.Value) (changes, lastInsertID int64, err error) {
+	s.c.e.mu.Lock()
+	defer s.c.e.mu.Unlock()
+	if s.closed {
+		return 0, 0, engine.ErrClosed
+	}
+	s.c.interrupted.Store(false)
+	if err := s.bindLocked(args); err != nil {
+		return 0, 0, err
+	}
+	for {
+		more, err := s.stepLocked()
+		if err != nil {
+			return 0, 0, err
+		}
+		if !more {
+			break
+		}
+	}
+	ch, err := s.c.call("changes")
+	if err != nil {
+		return 0, 0, err
+	}
+	id, err := s.c.call("lastInsertRowid")
+	return toInt64(ch), toInt64(id), err
+}
+
+func (s *stmt) Row() []engine.Value { return s.row }
+
+func (s *stmt) Reset() error {
+	s.c.e.mu.Lock()
+	defer s.c.e.mu.Unlock()
+	if s.closed {
+		return engine.ErrClosed
+	}
+	_, err := s.method("reset")
+	return err
+}
+
+func (s *stmt) Close() error {
+	s.c.e.mu.Lock()
+	defer s.c.e.mu.Unlock()
+	return s.closeLocked()
+}
+
+// closeLocked finalizes the statement and frees its native object.
+func (s *stmt) closeLocked() error {
+	if s.closed {
+		return nil
+	}
+	s.closed = true
+	delete(s.c.stmts, s)
+	_, err := s.method("finalize")
+	if rerr := s.c.in.env.Release(s.obj); err == nil {
+		err = toError(rerr)
+	}
+	return err
+}

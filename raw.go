@@ -1,0 +1,48 @@
+package turso
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+)
+
+// ErrNotSupported is returned by the engine-feature helpers (Backup,
+// Serialize, SetUpdateHook, ...) when the connection's engine lacks the
+// feature.
+var ErrNotSupported = errors.New("turso: not supported by this connection's engine")
+
+// ErrNotTurso is returned by the engine-feature helpers when the *sql.Conn
+// they are given does not belong to this driver.
+var ErrNotTurso = errors.New("turso: not a connection of the turso driver")
+
+// withConn runs fn with the driver connection beneath c, which
+// database/sql keeps for fn's exclusive use until it returns.
+func withConn(ctx context.Context, c *sql.Conn, fn func(tc *conn) error) error {
+	if c == nil {
+		return fmt.Errorf("turso: nil *sql.Conn")
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	return c.Raw(func(dc any) error {
+		tc, ok := dc.(*conn)
+		if !ok {
+			return fmt.Errorf("%w (driver connection is %T)", ErrNotTurso, dc)
+		}
+		if tc.closed {
+			return errClosed
+		}
+		return fn(tc)
+	})
+}
+
+// engineFeature returns c's engine connection as the optional interface T,
+// or an error wrapping ErrNotSupported that names the feature.
+func engineFeature[T any](c *conn, feature string) (T, error) {
+	f, ok := c.ec.(T)
+	if !ok {
+		return f, fmt.Errorf("%w: %s", ErrNotSupported, feature)
+	}
+	return f, nil
+}
