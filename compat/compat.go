@@ -68,8 +68,12 @@ func CorpusDir() (string, error) {
 // slashes when it lies under it, and path unchanged otherwise.
 func RelName(corpus, path string) string {
 	if corpus != "" {
-		if rel, err := filepath.Rel(corpus, path); err == nil && !strings.HasPrefix(rel, "..") {
-			return filepath.ToSlash(rel)
+		ac, err1 := filepath.Abs(corpus)
+		ap, err2 := filepath.Abs(path)
+		if err1 == nil && err2 == nil {
+			if rel, err := filepath.Rel(ac, ap); err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+				return filepath.ToSlash(rel)
+			}
 		}
 	}
 	return filepath.ToSlash(path)
