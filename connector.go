@@ -46,6 +46,9 @@ func newConnector(d *Driver, dsn string, opts ...Option) (*Connector, error) {
 	if cfg.engine != "" {
 		eng, _ = engine.Lookup(cfg.engine) // present: the DSN and WithEngine check
 	}
+	if eng == nil {
+		return nil, errNoDefaultEngine
+	}
 	if cfg.txLock == beginConcurrent {
 		// The turso engine runs BEGIN CONCURRENT in MVCC mode, which each
 		// connection turns on; libSQL has neither.
