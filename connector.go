@@ -46,6 +46,9 @@ func newConnector(d *Driver, dsn string, opts ...Option) (*Connector, error) {
 	if cfg.engine != "" {
 		eng, _ = engine.Lookup(cfg.engine) // present: the DSN and WithEngine check
 	}
+	if eng == nil {
+		return nil, errNoDefaultEngine
+	}
 	cfg.shared.engine = eng
 	if _, overlay := eng.(engine.OverlayEngine); cfg.txLock == beginConcurrent && !overlay {
 		// An engine without overlays (turso) runs its own BEGIN CONCURRENT,

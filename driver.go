@@ -116,17 +116,11 @@ import (
 	"context"
 	"database/sql"
 	"database/sql/driver"
-
-	"github.com/turso-go/turso/internal/engine"
-	"github.com/turso-go/turso/internal/libsql"
 )
 
 func init() {
 	sql.Register("turso", &Driver{})
 }
-
-// defaultEngine serves every connection.
-var defaultEngine engine.Engine = libsql.Engine{}
 
 // Driver is the database/sql driver. It is registered as "turso"; register
 // it under another name with sql.Register(name, &turso.Driver{}).
@@ -151,6 +145,11 @@ func (d *Driver) OpenConnector(dsn string) (driver.Connector, error) {
 	return newConnector(d, dsn)
 }
 
-// EngineVersion reports the engine's name and SQLite version, e.g.
+// EngineVersion reports the default engine's name and SQLite version, e.g.
 // "libsql 3.45.1".
-func EngineVersion() string { return defaultEngine.Version() }
+func EngineVersion() string {
+	if defaultEngine == nil {
+		return "none: " + errNoDefaultEngine.Error()
+	}
+	return defaultEngine.Version()
+}

@@ -191,7 +191,11 @@ var dsnParams = []dsnParam{
 			return nil
 		}
 		if _, ok := engine.Lookup(name); !ok {
-			have := append([]string{"libsql"}, engine.Registered()...)
+			var have []string
+			if defaultEngine != nil {
+				have = append(have, "libsql")
+			}
+			have = append(have, engine.Registered()...)
 			hint := ""
 			if name == "turso" {
 				hint = `; the turso engine needs import _ "github.com/turso-go/turso/tursowasm"`

@@ -111,6 +111,10 @@ var (
 	ErrConstraintTrigger    error = &sentinel{extended: CodeConstraintTrigger, text: "turso: constraint failed in a trigger"}
 )
 
+// errNoDefaultEngine is returned for a connection to the libSQL engine in
+// a program built without cgo.
+var errNoDefaultEngine = errors.New(`turso: this program was built without cgo, so it has no libSQL engine; use Turso's engine: import _ "github.com/turso-go/turso/tursowasm" and _engine=turso`)
+
 // errClosed is returned when a closed connection, statement or result set
 // is used.
 var errClosed = errors.New("turso: use of a closed connection, statement or rows")

@@ -3,9 +3,27 @@
 // slt and the commands under compat/cmd), and Go-level behaviour cases
 // compared between the two drivers (package behave).
 //
+// The two drivers cannot be linked into one binary (both define the
+// sqlite3_* symbols), so every command and test binary links one of them:
+//
+//	go run ./compat/cmd/slt-turso [-json FILE] [-q] [-v] [PATH...]  # corpus on turso
+//	go run ./compat/cmd/slt-mattn [-json FILE] [-q] [-v] [PATH...]  # corpus on mattn
+//	go run ./compat/cmd/report                 # both, side by side, into compat/RESULTS.md
+//	go run ./compat/cmd/behave-turso           # behaviour cases on turso
+//	go run ./compat/cmd/behave-mattn > compat/behave/testdata/mattn.golden
+//	go test ./compat/...                       # runner tests, corpus and behaviour on turso
+//	go test -short ./compat/...                # corpus limited to select1-5 and evidence/
+//	go test -tags mattn ./compat/corpus ./compat/behave  # the same on mattn
+//
+// PATH defaults to the corpus, found at $SLT_CORPUS or shared/sqllogictest
+// in an ancestor of the working directory (../shared/sqllogictest from the
+// repository root). Each slt command ends with the line
+// "slt: N passed, N failed, N skipped" and exits non-zero when a record
+// failed or an allow-list entry is stale.
+//
 // This package itself only provides what those share: the reviewed
-// allow-list of expected sqllogictest failures and the location of the
-// corpus.
+// allow-list of expected sqllogictest failures (allowlist.txt) and the
+// location of the corpus.
 package compat
 
 import (
@@ -68,8 +86,12 @@ func CorpusDir() (string, error) {
 // slashes when it lies under it, and path unchanged otherwise.
 func RelName(corpus, path string) string {
 	if corpus != "" {
-		if rel, err := filepath.Rel(corpus, path); err == nil && !strings.HasPrefix(rel, "..") {
-			return filepath.ToSlash(rel)
+		ac, err1 := filepath.Abs(corpus)
+		ap, err2 := filepath.Abs(path)
+		if err1 == nil && err2 == nil {
+			if rel, err := filepath.Rel(ac, ap); err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+				return filepath.ToSlash(rel)
+			}
 		}
 	}
 	return filepath.ToSlash(path)

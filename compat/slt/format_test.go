@@ -17,7 +17,7 @@ func TestFormatValue(t *testing.T) {
 		{nil, 'T', "NULL"},
 		{int64(42), 'I', "42"},
 		{int64(-7), 'I', "-7"},
-		{int64(1) << 32, 'I', "0"},            // sqlite3_column_int is 32-bit
+		{int64(1) << 32, 'I', "0"}, // sqlite3_column_int is 32-bit
 		{int64(math.MaxInt32) + 1, 'I', "-2147483648"},
 		{3.9, 'I', "3"}, // reals truncate toward zero
 		{-3.9, 'I', "-3"},

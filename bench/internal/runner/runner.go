@@ -160,7 +160,7 @@ func MainConfig(cfg Config) {
 		}
 		samples := map[string][]sample{}
 		ops := map[string]int{}
-		var werr error
+		var werr, skip error
 		for run := 0; run < *runs && werr == nil; run++ {
 			tmp, err := os.MkdirTemp(*dir, "bench-"+cfg.Name+"-"+w.Group+"-")
 			if err != nil {
@@ -185,20 +185,26 @@ func MainConfig(cfg Config) {
 					return nil
 				},
 			}
-			werr = w.Run(r)
+			err = w.Run(r)
 			os.RemoveAll(tmp)
+			// A skipped step (e.g. _txlock=concurrent) does not stop the
+			// repetitions of the others.
+			if workload.IsSkip(err) {
+				if skip == nil {
+					fmt.Fprintf(os.Stderr, "%s: %s: %v\n", cfg.Name, w.Group, err)
+				}
+				skip = err
+			} else {
+				werr = err
+			}
 		}
 		if werr != nil {
-			if workload.IsSkip(werr) {
-				fmt.Fprintf(os.Stderr, "%s: %s: %v\n", cfg.Name, w.Group, werr)
-			} else {
-				fmt.Fprintf(os.Stderr, "%s: %s: FAILED: %v\n", cfg.Name, w.Group, werr)
-				failed = true
-			}
+			fmt.Fprintf(os.Stderr, "%s: %s: FAILED: %v\n", cfg.Name, w.Group, werr)
+			failed = true
 		}
 		for _, step := range w.Steps {
 			ss := samples[step]
-			if len(ss) == 0 || len(ss) < *runs && werr != nil && !workload.IsSkip(werr) {
+			if len(ss) == 0 || len(ss) < *runs && werr != nil {
 				continue
 			}
 			enc.Encode(summarize(cfg.Name, step, ss, ops[step], *quick))

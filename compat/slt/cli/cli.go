@@ -169,7 +169,7 @@ func Run(name, driver string, args []string, stdout, stderr io.Writer) int {
 		}
 		if *verbose {
 			fmt.Fprintf(stderr, "slt: %s: %d records, %d passed, %d failed, %d skipped, %d allowed, %s\n",
-				file, res.Records, res.Passed, res.Failed, res.Skipped, res.Allowed, res.Duration.Round(time.Millisecond))
+				res.File, res.Records, res.Passed, res.Failed, res.Skipped, res.Allowed, res.Duration.Round(time.Millisecond))
 		}
 		doneRecords += res.Records
 		rep.Passed += res.Passed
