@@ -32,6 +32,7 @@ func main() {
 	think := flag.Duration("think", time.Millisecond, "think time inside each transaction")
 	rowsPer := flag.Int("rows", 100, "rows of each goroutine")
 	only := flag.String("only", "", "run only this mode")
+	shared := flag.Bool("shared", false, "pick rows from all goroutines' rows (conflicts possible)")
 	flag.Parse()
 
 	dir, err := os.MkdirTemp("", "concwriters")
@@ -60,7 +61,7 @@ func main() {
 	var attempts, commits int64
 	for r := range *rounds {
 		for _, mode := range modes {
-			rate, a, c := round(path, mode, *workers, *rowsPer, *think, *duration)
+			rate, a, c := round(path, mode, *workers, *rowsPer, *think, *duration, *shared)
 			if mode == "immediate" {
 				imm = append(imm, rate)
 			} else {
@@ -81,7 +82,7 @@ func main() {
 
 // round runs the workers for d in one mode and returns the commits per
 // second, and for concurrent mode the attempts and commits.
-func round(path, mode string, workers, rowsPer int, think, d time.Duration) (rate float64, attemptsN, commitsN int64) {
+func round(path, mode string, workers, rowsPer int, think, d time.Duration, shared bool) (rate float64, attemptsN, commitsN int64) {
 	dsn := path + "?_journal_mode=WAL&_busy_timeout=30000&_txlock=" + mode
 	db, err := sql.Open("turso", dsn)
 	if err != nil {
@@ -103,6 +104,9 @@ func round(path, mode string, workers, rowsPer int, think, d time.Duration) (rat
 			body := func(tx *sql.Tx) error {
 				attempts.Add(1)
 				id := w*rowsPer + rng.IntN(rowsPer)
+				if shared {
+					id = rng.IntN(workers * rowsPer)
+				}
 				var n int64
 				if err := tx.QueryRow("SELECT n FROM item WHERE id = ?", id).Scan(&n); err != nil {
 					return err
