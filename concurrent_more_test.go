@@ -525,3 +525,28 @@ func TestConcurrentEncrypted(t *testing.T) {
 		})
 	}
 }
+
+// TestConcurrentContextInterrupts checks that a context ending during a
+// statement of a concurrent transaction interrupts it (on the overlay),
+// and that the transaction can still commit what it wrote before.
+func TestConcurrentContextInterrupts(t *testing.T) {
+	db, _ := ccOpen(t, "", accountsSetup...)
+	tx := ccBegin(t, db)
+	ccExec(t, tx, "UPDATE acct SET bal = 1 WHERE id = 1")
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	var n int64
+	err := tx.QueryRowContext(ctx, "WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i+1 FROM c) SELECT count(*) FROM c").Scan(&n)
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("endless query: %v, want DeadlineExceeded", err)
+	}
+	if got := ccInt(t, tx, "SELECT bal FROM acct WHERE id = 1"); got != 1 {
+		t.Errorf("tx reads %d after the interrupt, want 1", got)
+	}
+	if err := tx.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	if got := ccInt(t, db, "SELECT bal FROM acct WHERE id = 1"); got != 1 {
+		t.Errorf("committed %d, want 1", got)
+	}
+}
