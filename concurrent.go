@@ -351,7 +351,8 @@ func (c *conn) beginConcurrent(ctx context.Context) (driver.Tx, error) {
 		cc.funcs = true
 	}
 	cc.baseEC, cc.baseCache = c.ec, c.cache
-	c.ec, c.cache = cc.overlay, cc.cache
+	c.setEC(cc.overlay)
+	c.cache = cc.cache
 	return &ccTx{c: c, schema: schema}, nil
 }
 
@@ -391,7 +392,8 @@ func (cc *ccConn) snapshot() (schema int64, npages int, err error) {
 // swapOut gives the connection back its own engine connection.
 func (cc *ccConn) swapOut(c *conn) {
 	cc.cache = c.cache
-	c.ec, c.cache = cc.baseEC, cc.baseCache
+	c.setEC(cc.baseEC)
+	c.cache = cc.baseCache
 	cc.baseEC, cc.baseCache = nil, stmtCache{}
 }
 

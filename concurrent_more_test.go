@@ -550,3 +550,31 @@ func TestConcurrentContextInterrupts(t *testing.T) {
 		t.Errorf("committed %d, want 1", got)
 	}
 }
+
+// TestConcurrentInterrupter checks that turso.Interrupter stops a statement
+// of a concurrent transaction begun on the same *sql.Conn.
+func TestConcurrentInterrupter(t *testing.T) {
+	db, _ := ccOpen(t, "", accountsSetup...)
+	ctx := context.Background()
+	c, err := db.Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	interrupt, err := turso.Interrupter(ctx, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tx, err := turso.BeginConcurrent(ctx, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback()
+	timer := time.AfterFunc(50*time.Millisecond, interrupt)
+	defer timer.Stop()
+	var n int64
+	err = tx.QueryRow("WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i+1 FROM c) SELECT count(*) FROM c").Scan(&n)
+	if !errors.Is(err, turso.ErrInterrupt) {
+		t.Fatalf("endless query: %v, want ErrInterrupt", err)
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"database/sql/driver"
 	"fmt"
+	"sync"
 
 	"github.com/turso-go/turso/internal/engine"
 )
@@ -21,6 +22,9 @@ type conn struct {
 	// cc holds the connections of concurrent transactions (concurrent.go);
 	// while one runs, ec and cache are those of its overlay.
 	cc *ccConn
+	// live is ec for Interrupter, which reads it from other goroutines.
+	liveMu sync.Mutex
+	live   engine.Conn
 }
 
 var (
@@ -36,7 +40,25 @@ var (
 )
 
 func newConn(ec engine.Conn, cfg *config) *conn {
-	return &conn{ec: ec, cfg: cfg, cache: newStmtCache(cfg.stmtCacheSize)}
+	return &conn{ec: ec, cfg: cfg, cache: newStmtCache(cfg.stmtCacheSize), live: ec}
+}
+
+// setEC makes ec the engine connection that runs the connection's
+// statements.
+func (c *conn) setEC(ec engine.Conn) {
+	c.ec = ec
+	c.liveMu.Lock()
+	c.live = ec
+	c.liveMu.Unlock()
+}
+
+// interrupt interrupts the statement running on the connection, from any
+// goroutine.
+func (c *conn) interrupt() {
+	c.liveMu.Lock()
+	ec := c.live
+	c.liveMu.Unlock()
+	ec.Interrupt()
 }
 
 // acquire returns an idle prepared statement for the first statement in

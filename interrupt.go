@@ -13,7 +13,7 @@ import (
 // the context it runs with ends.)
 func Interrupter(ctx context.Context, c *sql.Conn) (interrupt func(), err error) {
 	err = withConn(ctx, c, func(tc *conn) error {
-		interrupt = tc.ec.Interrupt
+		interrupt = tc.interrupt
 		return nil
 	})
 	return interrupt, err
