@@ -125,9 +125,12 @@ func TestTxLockConcurrent(t *testing.T) {
 }
 
 func TestEngineSelection(t *testing.T) {
-	// On libSQL, the driver runs concurrent transactions itself.
-	if _, err := turso.NewConnector("x.db?_txlock=concurrent"); err != nil {
-		t.Errorf("_txlock=concurrent on libsql: %v", err)
+	// On libSQL (when built in: cgo), the driver runs concurrent
+	// transactions itself.
+	if _, err := turso.NewConnector("x.db"); err == nil {
+		if _, err := turso.NewConnector("x.db?_txlock=concurrent"); err != nil {
+			t.Errorf("_txlock=concurrent on libsql: %v", err)
+		}
 	}
 	if _, err := turso.NewConnector("x.db?_engine=nosuch"); err == nil {
 		t.Error("unknown engine accepted")
