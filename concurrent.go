@@ -397,9 +397,9 @@ func (cc *ccConn) swapOut(c *conn) {
 	cc.baseEC, cc.baseCache = nil, stmtCache{}
 }
 
-// end ends the running transaction: the overlay drops its writes and the
-// reader its snapshot. On failure the connection drops its concurrent
-// state, to open it anew.
+// endConcurrent ends the running transaction: the overlay drops its
+// writes and the reader its snapshot. On failure the connection drops its
+// concurrent state, to open it anew.
 func (c *conn) endConcurrent() {
 	cc := c.cc
 	cc.swapOut(c)
