@@ -29,8 +29,8 @@ import (
 // User has many Posts.
 type User struct {
 	ID        uint
-	Name      string `gorm:"not null;uniqueIndex"`
-	Email     string `gorm:"not null"`
+	Name      string  `gorm:"not null;uniqueIndex"`
+	Email     string  `gorm:"not null"`
 	Bio       *string // NULL when nil
 	CreatedAt time.Time
 	UpdatedAt time.Time
@@ -42,8 +42,8 @@ type Post struct {
 	ID          uint
 	AuthorID    uint `gorm:"not null;index"`
 	Author      User
-	Title       string `gorm:"not null"`
-	Slug        string `gorm:"not null;uniqueIndex"`
+	Title       string     `gorm:"not null"`
+	Slug        string     `gorm:"not null;uniqueIndex"`
 	PublishedAt *time.Time // NULL: a draft
 	Tags        []Tag      `gorm:"many2many:post_tags"`
 	CreatedAt   time.Time
