@@ -3,6 +3,7 @@ module github.com/turso-go/turso/examples/integrations
 go 1.26
 
 require (
+	github.com/DATA-DOG/go-sqlmock v1.5.2
 	github.com/glebarez/sqlite v1.11.0
 	github.com/jmoiron/sqlx v1.4.0
 	github.com/turso-go/turso v0.0.0
