@@ -457,6 +457,27 @@ func TestConstraintErrors(t *testing.T) {
 	}
 }
 
+// TestSQLiteDefaults checks defaults that libSQL's build changes and the
+// driver restores, as mattn/go-sqlite3 (and SQLite) have them.
+func TestSQLiteDefaults(t *testing.T) {
+	db, _ := openDB(t, "")
+	mustExec(t, db, "CREATE TABLE p(id INTEGER PRIMARY KEY); CREATE TABLE c(pid INTEGER REFERENCES p(id))")
+	if _, err := db.Exec("INSERT INTO c VALUES (42)"); err != nil {
+		t.Errorf("dangling reference with foreign keys off by default: %v", err)
+	}
+	// Double-quoted strings that name no column are string literals.
+	if got := queryString(t, db, `SELECT "not a column"`); got != "not a column" {
+		t.Errorf(`SELECT "not a column" = %q`, got)
+	}
+	mustExec(t, db, `CREATE TABLE q(a); CREATE INDEX qi ON q("nosuch")`)
+	// With _fk=1 they are enforced.
+	fk, _ := openDB(t, "_fk=1")
+	mustExec(t, fk, "CREATE TABLE p(id INTEGER PRIMARY KEY); CREATE TABLE c(pid INTEGER REFERENCES p(id))")
+	if _, err := fk.Exec("INSERT INTO c VALUES (42)"); !errors.Is(err, turso.ErrConstraintForeignKey) {
+		t.Errorf("dangling reference with _fk=1: %v", err)
+	}
+}
+
 func TestSyntaxError(t *testing.T) {
 	db, _ := openDB(t, "")
 	_, err := db.Exec("SELEC 1")
@@ -599,6 +620,7 @@ func TestDSNParametersTakeEffect(t *testing.T) {
 	}{
 		{"", "synchronous", "1"},
 		{"", "busy_timeout", "5000"},
+		{"", "foreign_keys", "0"},
 		{"_busy_timeout=1234", "busy_timeout", "1234"},
 		{"_timeout=77", "busy_timeout", "77"},
 		{"_journal_mode=WAL", "journal_mode", "wal"},

@@ -55,7 +55,8 @@ type pragma struct{ name, value string }
 
 // defaultConfig is the configuration before the DSN and options apply. Like
 // mattn/go-sqlite3, it waits up to 5 s on a locked database and runs with
-// synchronous=NORMAL.
+// synchronous=NORMAL and foreign keys off (SQLite's default, which the
+// libSQL build changes).
 func defaultConfig() *config {
 	c := &config{
 		busyTimeout:   5 * time.Second,
@@ -64,6 +65,7 @@ func defaultConfig() *config {
 		shared:        &sharedState{},
 	}
 	c.setPragma("synchronous", "NORMAL")
+	c.setPragma("foreign_keys", "0")
 	return c
 }
 

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/turso-go/turso/compat"
@@ -48,30 +49,40 @@ func runCorpus(t *testing.T, name, driver string) {
 	if len(files) == 0 {
 		t.Fatalf("no .test files in %s", dir)
 	}
-	runner := &slt.Runner{Open: cli.OpenFunc(driver), TempDir: t.TempDir()}
-	var passed, failed, skipped, allowed int
-	for _, path := range files {
-		rel := compat.RelName(dir, path)
-		t.Run(rel, func(t *testing.T) {
-			res := runner.RunFile(context.Background(), path)
-			res.File = rel
-			for i := range res.Failures {
-				res.Failures[i].File = rel
-			}
-			al.Apply(name, &res)
-			for _, f := range res.Failures {
-				if f.Allowed {
-					t.Logf("allowed: %s", f)
-				} else {
-					t.Error(f)
+	runner := &slt.Runner{Open: cli.OpenFunc(driver, ""), TempDir: t.TempDir()}
+	var (
+		mu                               sync.Mutex // guards al and the counts
+		passed, failed, skipped, allowed int
+	)
+	// Files run in parallel (each on its own database); the group returns
+	// when all of them are done.
+	t.Run("files", func(t *testing.T) {
+		for _, path := range files {
+			rel := compat.RelName(dir, path)
+			t.Run(rel, func(t *testing.T) {
+				t.Parallel()
+				res := runner.RunFile(context.Background(), path)
+				res.File = rel
+				for i := range res.Failures {
+					res.Failures[i].File = rel
 				}
-			}
-			passed += res.Passed
-			failed += res.Failed
-			skipped += res.Skipped
-			allowed += res.Allowed
-		})
-	}
+				mu.Lock()
+				al.Apply(name, &res)
+				passed += res.Passed
+				failed += res.Failed
+				skipped += res.Skipped
+				allowed += res.Allowed
+				mu.Unlock()
+				for _, f := range res.Failures {
+					if f.Allowed {
+						t.Logf("allowed: %s", f)
+					} else {
+						t.Error(f)
+					}
+				}
+			})
+		}
+	})
 	for _, e := range al.Stale() {
 		t.Errorf("stale allow-list entry %s:%d %s (%s): the record passes, remove the entry", e.File, e.Line, e.Driver, e.Source)
 	}

@@ -174,6 +174,10 @@ int tg_open(const char *name, int flags, int busy_ms, sqlite3 **db) {
 	if (rc != SQLITE_OK) {
 		return rc;
 	}
+	/* libSQL is built with SQLITE_DQS=0; SQLite's default (and so
+	 * mattn/go-sqlite3's) accepts double-quoted string literals. */
+	sqlite3_db_config(*db, SQLITE_DBCONFIG_DQS_DML, 1, (int *)0);
+	sqlite3_db_config(*db, SQLITE_DBCONFIG_DQS_DDL, 1, (int *)0);
 	return sqlite3_busy_timeout(*db, busy_ms);
 }
 

@@ -68,7 +68,8 @@ int tg_step(uintptr_t t);
  * result and leaves the statement unreset, as tg_step does. */
 int tg_exec(uintptr_t t, int nargs);
 
-/* tg_open opens a connection and sets its busy timeout. On failure *db may
+/* tg_open opens a connection, accepts double-quoted string literals as
+ * SQLite does by default, and sets its busy timeout. On failure *db may
  * still need closing. */
 int tg_open(const char *name, int flags, int busy_ms, sqlite3 **db);
 

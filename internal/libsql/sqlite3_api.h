@@ -60,6 +60,9 @@ int sqlite3_threadsafe(void);
 int sqlite3_open_v2(const char *filename, sqlite3 **ppDb, int flags, const char *zVfs);
 int sqlite3_close_v2(sqlite3 *);
 int sqlite3_busy_timeout(sqlite3 *, int ms);
+#define SQLITE_DBCONFIG_DQS_DML 1013
+#define SQLITE_DBCONFIG_DQS_DDL 1014
+int sqlite3_db_config(sqlite3 *, int op, ...);
 int sqlite3_extended_result_codes(sqlite3 *, int onoff);
 void sqlite3_interrupt(sqlite3 *);
 int sqlite3_get_autocommit(sqlite3 *);
