@@ -578,3 +578,17 @@ func TestConcurrentInterrupter(t *testing.T) {
 		t.Fatalf("endless query: %v, want ErrInterrupt", err)
 	}
 }
+
+// TestConcurrentDoubleQuotedStrings checks that a concurrent transaction
+// accepts double-quoted string literals, as the pool's connections do.
+func TestConcurrentDoubleQuotedStrings(t *testing.T) {
+	db, _ := ccOpen(t, "", accountsSetup...)
+	tx := ccBegin(t, db)
+	ccExec(t, tx, `UPDATE acct SET bal = length("abcd") WHERE id = 3`)
+	if err := tx.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	if got := ccInt(t, db, "SELECT bal FROM acct WHERE id = 3"); got != 4 {
+		t.Errorf("bal = %d, want 4", got)
+	}
+}

@@ -553,6 +553,12 @@ int tg_overlay_open(tg_snap *s, sqlite3 **db) {
 	ov_pending = s;
 	rc = sqlite3_open_v2("turso-overlay.db", db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, TG_OVERLAY_VFS);
 	ov_pending = NULL;
+	if (rc == SQLITE_OK) {
+		/* As tg_open: accept double-quoted string literals, as SQLite does
+		 * by default. */
+		sqlite3_db_config(*db, SQLITE_DBCONFIG_DQS_DML, 1, (int *)0);
+		sqlite3_db_config(*db, SQLITE_DBCONFIG_DQS_DDL, 1, (int *)0);
+	}
 	return rc;
 }
 
