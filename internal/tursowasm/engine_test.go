@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/turso-go/turso/internal/engine"
 )
@@ -372,5 +373,72 @@ func TestOpenFailures(t *testing.T) {
 	bad := New([]byte("not wasm"))
 	if _, err := bad.Open(engine.Config{Path: ":memory:"}); err == nil {
 		t.Error("engine with a bad module opened a connection")
+	}
+}
+
+// TestBusyWaitLetsOthersRun checks that a statement waiting on another
+// connection's lock does not hold the engine's mutex for the whole busy
+// timeout: the holder commits meanwhile, and the waiter then goes on.
+func TestBusyWaitLetsOthersRun(t *testing.T) {
+	e := testEngine(t)
+	holder, path := openConn(t)
+	if err := holder.Exec("CREATE TABLE t (a); BEGIN; INSERT INTO t VALUES (1)"); err != nil {
+		t.Fatal(err)
+	}
+	waiter, err := e.Open(engine.Config{Path: path, Create: true, BusyTimeout: 5 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer waiter.Close()
+	committed := make(chan error, 1)
+	time.AfterFunc(50*time.Millisecond, func() { committed <- holder.Exec("COMMIT") })
+	start := time.Now()
+	for _, run := range []struct {
+		name string
+		f    func() error
+	}{
+		{"Exec", func() error { return waiter.Exec("INSERT INTO t VALUES (2)") }},
+		{"Stmt.Exec", func() error {
+			s, _, err := waiter.Prepare("INSERT INTO t VALUES (3)")
+			if err != nil {
+				return err
+			}
+			defer s.Close()
+			_, _, err = s.Exec(nil)
+			return err
+		}},
+	} {
+		if err := run.f(); err != nil {
+			t.Fatalf("%s while another connection commits: %v", run.name, err)
+		}
+	}
+	if d := time.Since(start); d > 2*time.Second {
+		t.Errorf("writes waited %v for a lock released after 50 ms", d)
+	}
+	if err := <-committed; err != nil {
+		t.Fatalf("holder's COMMIT: %v", err)
+	}
+	if rows := queryAll(t, waiter, "SELECT count(*) FROM t"); rows[0][0].Int != 3 {
+		t.Errorf("rows = %d, want 3", rows[0][0].Int)
+	}
+
+	// Without a release, the wait ends with a busy error after the timeout.
+	short, err := e.Open(engine.Config{Path: path, Create: true, BusyTimeout: 100 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer short.Close()
+	if err := holder.Exec("BEGIN; INSERT INTO t VALUES (4)"); err != nil {
+		t.Fatal(err)
+	}
+	defer holder.Exec("ROLLBACK")
+	start = time.Now()
+	err = short.Exec("INSERT INTO t VALUES (5)")
+	var ee *engine.Error
+	if !errors.As(err, &ee) || ee.Code != engine.CodeBusy {
+		t.Errorf("write while locked: %v, want a busy error", err)
+	}
+	if d := time.Since(start); d < 90*time.Millisecond || d > 2*time.Second {
+		t.Errorf("busy error after %v, want about 100 ms", d)
 	}
 }

@@ -179,9 +179,11 @@ func (s *stmt) Step() (bool, error) {
 }
 
 // stepLocked steps until a row or the end, running the I/O loop when the
-// engine asks for it.
+// engine asks for it. It lets go of e.mu while the engine waits on a lock
+// (see conn.ioLocked).
 func (s *stmt) stepLocked() (bool, error) {
 	s.row = s.row[:0]
+	idle := 0
 	for {
 		if s.c.interrupted.Swap(false) {
 			s.method("reset")
@@ -199,7 +201,7 @@ func (s *stmt) stepLocked() (bool, error) {
 			_, err := s.method("reset")
 			return false, err
 		case stepIO:
-			if _, err := s.c.call("ioLoopSync"); err != nil {
+			if err := s.c.ioLocked(&idle); err != nil {
 				return false, err
 			}
 		}
