@@ -94,6 +94,9 @@ func (c *conn) Exec(sql string) error {
 	if c.readOnly {
 		return c.execEachLocked(sql)
 	}
+	if hasDDL(sql) {
+		defer c.e.schema.Add(1)
+	}
 	ex, err := c.call("executor", sql)
 	if err != nil {
 		return err
