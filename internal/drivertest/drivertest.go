@@ -68,27 +68,39 @@ type Engine struct {
 	UnsupportedParams map[string]string
 }
 
-// Run runs the whole suite on e, one subtest per behaviour.
+// Run runs the whole suite on e, one subtest per behaviour. It fails at
+// once when e declares a gap or DSN parameter the suite does not know, or
+// one without a reason.
 func Run(t *testing.T, e Engine) {
-	for g, reason := range e.Gaps {
-		if !slices.Contains(gaps, g) {
-			t.Fatalf("engine %s declares unknown gap %q", e.Name, g)
-		}
-		if reason == "" {
-			t.Fatalf("engine %s declares gap %q without a reason", e.Name, g)
-		}
-	}
-	for p, reason := range e.UnsupportedParams {
-		if reason == "" {
-			t.Fatalf("engine %s declares DSN parameter %q unsupported without a reason", e.Name, p)
-		}
-		if !slices.ContainsFunc(dsnParamTests, func(tt dsnParamTest) bool { return tt.params == p }) {
-			t.Fatalf("engine %s declares DSN parameter %q unsupported, which the suite does not set", e.Name, p)
-		}
+	if err := e.check(); err != nil {
+		t.Fatal(err)
 	}
 	for _, tt := range suite {
 		t.Run(tt.name, func(t *testing.T) { tt.run(t, e) })
 	}
+}
+
+// check reports an error for a gap or unsupported DSN parameter that the
+// suite does not know, or that comes without a reason: a typo would
+// otherwise skip nothing, silently.
+func (e Engine) check() error {
+	for g, reason := range e.Gaps {
+		if !slices.Contains(gaps, g) {
+			return fmt.Errorf("engine %s declares unknown gap %q", e.Name, g)
+		}
+		if reason == "" {
+			return fmt.Errorf("engine %s declares gap %q without a reason", e.Name, g)
+		}
+	}
+	for p, reason := range e.UnsupportedParams {
+		if !slices.ContainsFunc(dsnParamTests, func(tt dsnParamTest) bool { return tt.params == p }) {
+			return fmt.Errorf("engine %s declares DSN parameter %q unsupported, which the suite does not set", e.Name, p)
+		}
+		if reason == "" {
+			return fmt.Errorf("engine %s declares DSN parameter %q unsupported without a reason", e.Name, p)
+		}
+	}
+	return nil
 }
 
 // suite is every test of the suite, in order.
