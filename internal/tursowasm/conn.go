@@ -1,7 +1,9 @@
 package tursowasm
 
 import (
+	"runtime"
 	"sync/atomic"
+	"time"
 
 	"github.com/turso-go/turso/internal/engine"
 	"github.com/turso-go/turso/internal/napi"
@@ -92,12 +94,16 @@ func (c *conn) Exec(sql string) error {
 	if c.readOnly {
 		return c.execEachLocked(sql)
 	}
+	if hasDDL(sql) {
+		defer c.e.schema.Add(1)
+	}
 	ex, err := c.call("executor", sql)
 	if err != nil {
 		return err
 	}
 	defer c.in.env.Release(ex)
 	defer c.in.env.CallMethod(ex, "reset")
+	idle := 0
 	for {
 		if c.interrupted.Swap(false) {
 			return errInterrupted()
@@ -110,11 +116,39 @@ func (c *conn) Exec(sql string) error {
 		case stepDone:
 			return nil
 		case stepIO:
-			if _, err := c.call("ioLoopSync"); err != nil {
+			if err := c.ioLocked(&idle); err != nil {
 				return err
 			}
 		}
 	}
+}
+
+// ioLocked runs one round of the engine's I/O loop, with e.mu held; idle
+// counts the rounds in a row that did no file I/O. Such a round is the
+// engine waiting, mostly for a lock another connection holds, until the
+// busy timeout: it spins by asking for I/O again and again. Then ioLocked
+// lets go of e.mu for a moment (longer the longer the wait), so that the
+// other connections, whose calls e.mu serializes, run and can release the
+// lock; holding it would make every such wait last the whole timeout and
+// stall the process meanwhile.
+func (c *conn) ioLocked(idle *int) error {
+	before := c.in.files.ops.Load()
+	if _, err := c.call("ioLoopSync"); err != nil {
+		return err
+	}
+	if c.in.files.ops.Load() != before {
+		*idle = 0
+		return nil
+	}
+	*idle++
+	c.e.mu.Unlock()
+	if *idle == 1 {
+		runtime.Gosched()
+	} else {
+		time.Sleep(min(time.Duration(*idle)*20*time.Microsecond, time.Millisecond))
+	}
+	c.e.mu.Lock()
+	return nil
 }
 
 // execEachLocked runs a script statement by statement through Prepare,

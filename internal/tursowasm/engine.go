@@ -14,7 +14,7 @@
 // Limits of the binding: file offsets are 32-bit (databases up to 2 GiB);
 // the files are not locked against other processes; a float with an
 // integral value is bound as an integer; statements report no NOT NULL
-// information and are never reprepared behind the caller's back.
+// information.
 package tursowasm
 
 import (
@@ -24,6 +24,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/turso-go/turso/internal/engine"
 	"github.com/turso-go/turso/internal/napi"
@@ -45,6 +46,10 @@ type Engine struct {
 	// open counts the open connections per database path; the last one to
 	// close closes the path's files.
 	open map[string]int
+	// schema counts the statements run that may have changed a schema
+	// (CREATE, DROP, ALTER) on any connection; statements compare it to
+	// know when to read their columns anew.
+	schema atomic.Uint64
 }
 
 var _ engine.Engine = (*Engine)(nil)
@@ -77,8 +82,8 @@ func (e *Engine) instance() (*instance, error) {
 }
 
 // dbPath is what the engine opens for a driver path: ":memory:", or an
-// absolute file name (the engine takes no URIs; mode=ro from one makes
-// the connection read-only).
+// absolute file name (the engine takes no URIs; mode=ro or immutable=1
+// from one makes the connection read-only).
 func dbPath(p string) (path string, readOnly bool, err error) {
 	if rest, ok := strings.CutPrefix(p, "file:"); ok {
 		name, query, _ := strings.Cut(rest, "?")
@@ -89,7 +94,9 @@ func dbPath(p string) (path string, readOnly bool, err error) {
 		if name, err = url.PathUnescape(name); err != nil {
 			return "", false, err
 		}
-		readOnly = params.Get("mode") == "ro"
+		// immutable=1 promises that nothing changes the file: SQLite then
+		// refuses writes too.
+		readOnly = params.Get("mode") == "ro" || uriBool(params.Get("immutable"))
 		if params.Get("mode") == "memory" || name == ":memory:" {
 			return ":memory:", readOnly, nil
 		}
@@ -100,6 +107,16 @@ func dbPath(p string) (path string, readOnly bool, err error) {
 	}
 	abs, err := filepath.Abs(p)
 	return abs, readOnly, err
+}
+
+// uriBool reports whether a URI parameter is true, as
+// sqlite3_uri_boolean reads it.
+func uriBool(v string) bool {
+	switch strings.ToLower(v) {
+	case "1", "yes", "true", "on":
+		return true
+	}
+	return false
 }
 
 // Open opens a connection.

@@ -5,9 +5,11 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/turso-go/turso/internal/engine"
 )
@@ -141,12 +143,16 @@ func TestErrorCodes(t *testing.T) {
 	tests := []struct {
 		sql            string
 		code, extended int
+		msg            string // SQLite's message, when it is known
 	}{
-		{"INSERT INTO t VALUES (2, 'a', 'x', 1)", engine.CodeConstraint, engine.CodeConstraint | 8<<8},
-		{"INSERT INTO t VALUES (3, 'b', NULL, 1)", engine.CodeConstraint, engine.CodeConstraint | 5<<8},
-		{"INSERT INTO t VALUES (4, 'c', 'x', -1)", engine.CodeConstraint, engine.CodeConstraint | 1<<8},
-		{"SELECT * FROM missing", engine.CodeError, engine.CodeError},
-		{"SELEC 1", engine.CodeError, engine.CodeError},
+		{"INSERT INTO t VALUES (2, 'a', 'x', 1)", engine.CodeConstraint, engine.CodeConstraint | 8<<8, "UNIQUE constraint failed: t.u"},
+		{"INSERT INTO t VALUES (3, 'b', NULL, 1)", engine.CodeConstraint, engine.CodeConstraint | 5<<8, "NOT NULL constraint failed: t.n"},
+		{"INSERT INTO t VALUES (4, 'c', 'x', -1)", engine.CodeConstraint, engine.CodeConstraint | 1<<8, "CHECK constraint failed: c > 0"},
+		{"SELECT * FROM missing", engine.CodeError, engine.CodeError, "no such table: missing"},
+		{"SELEC 1", engine.CodeError, engine.CodeError, ""},
+		{"PRAGMA query_only = 1; INSERT INTO t VALUES (5, 'd', 'x', 1)", engine.CodeReadOnly, engine.CodeReadOnly, ""},
+		{"PRAGMA query_only = 0; PRAGMA foreign_keys = 1; CREATE TABLE f (p REFERENCES p(id) DEFERRABLE INITIALLY DEFERRED); BEGIN; INSERT INTO f VALUES (7); COMMIT",
+			engine.CodeConstraint, engine.CodeConstraint | 3<<8, ""},
 	}
 	for _, tt := range tests {
 		err := c.Exec(tt.sql)
@@ -158,8 +164,12 @@ func TestErrorCodes(t *testing.T) {
 		if ee.Code != tt.code || ee.ExtendedCode != tt.extended {
 			t.Errorf("%s: code %d/%d (%s), want %d/%d", tt.sql, ee.Code, ee.ExtendedCode, ee.Message, tt.code, tt.extended)
 		}
-		if strings.HasPrefix(ee.Message, "step failed") || strings.HasPrefix(ee.Message, "prepare failed") {
-			t.Errorf("%s: message keeps the binding's prefix: %q", tt.sql, ee.Message)
+		if strings.HasPrefix(ee.Message, "step failed") || strings.HasPrefix(ee.Message, "prepare failed") ||
+			strings.HasPrefix(ee.Message, "Parse error") || strings.HasPrefix(ee.Message, "Runtime error") {
+			t.Errorf("%s: message keeps a prefix: %q", tt.sql, ee.Message)
+		}
+		if tt.msg != "" && ee.Message != tt.msg {
+			t.Errorf("%s: message %q, want %q", tt.sql, ee.Message, tt.msg)
 		}
 	}
 	// Prepare fails with the same codes.
@@ -372,5 +382,185 @@ func TestOpenFailures(t *testing.T) {
 	bad := New([]byte("not wasm"))
 	if _, err := bad.Open(engine.Config{Path: ":memory:"}); err == nil {
 		t.Error("engine with a bad module opened a connection")
+	}
+}
+
+// TestBusyWaitLetsOthersRun checks that a statement waiting on another
+// connection's lock does not hold the engine's mutex for the whole busy
+// timeout: the holder commits meanwhile, and the waiter then goes on.
+func TestBusyWaitLetsOthersRun(t *testing.T) {
+	e := testEngine(t)
+	holder, path := openConn(t)
+	if err := holder.Exec("CREATE TABLE t (a); BEGIN; INSERT INTO t VALUES (1)"); err != nil {
+		t.Fatal(err)
+	}
+	waiter, err := e.Open(engine.Config{Path: path, Create: true, BusyTimeout: 5 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer waiter.Close()
+	committed := make(chan error, 1)
+	time.AfterFunc(50*time.Millisecond, func() { committed <- holder.Exec("COMMIT") })
+	start := time.Now()
+	for _, run := range []struct {
+		name string
+		f    func() error
+	}{
+		{"Exec", func() error { return waiter.Exec("INSERT INTO t VALUES (2)") }},
+		{"Stmt.Exec", func() error {
+			s, _, err := waiter.Prepare("INSERT INTO t VALUES (3)")
+			if err != nil {
+				return err
+			}
+			defer s.Close()
+			_, _, err = s.Exec(nil)
+			return err
+		}},
+	} {
+		if err := run.f(); err != nil {
+			t.Fatalf("%s while another connection commits: %v", run.name, err)
+		}
+	}
+	if d := time.Since(start); d > 2*time.Second {
+		t.Errorf("writes waited %v for a lock released after 50 ms", d)
+	}
+	if err := <-committed; err != nil {
+		t.Fatalf("holder's COMMIT: %v", err)
+	}
+	if rows := queryAll(t, waiter, "SELECT count(*) FROM t"); rows[0][0].Int != 3 {
+		t.Errorf("rows = %d, want 3", rows[0][0].Int)
+	}
+
+	// Without a release, the wait ends with a busy error after the timeout.
+	short, err := e.Open(engine.Config{Path: path, Create: true, BusyTimeout: 100 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer short.Close()
+	if err := holder.Exec("BEGIN; INSERT INTO t VALUES (4)"); err != nil {
+		t.Fatal(err)
+	}
+	defer holder.Exec("ROLLBACK")
+	start = time.Now()
+	err = short.Exec("INSERT INTO t VALUES (5)")
+	var ee *engine.Error
+	if !errors.As(err, &ee) || ee.Code != engine.CodeBusy {
+		t.Errorf("write while locked: %v, want a busy error", err)
+	}
+	if d := time.Since(start); d < 90*time.Millisecond || d > 2*time.Second {
+		t.Errorf("busy error after %v, want about 100 ms", d)
+	}
+}
+
+// TestSchemaChangeRereadsColumns checks that a statement prepared before
+// a schema change reports the new columns once it runs again, and counts
+// the change in Reprepared, whichever connection changed the schema.
+func TestSchemaChangeRereadsColumns(t *testing.T) {
+	e := testEngine(t)
+	c, path := openConn(t)
+	other, err := e.Open(engine.Config{Path: path, Create: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	if err := c.Exec("CREATE TABLE t (a TEXT); INSERT INTO t VALUES ('x')"); err != nil {
+		t.Fatal(err)
+	}
+	s, _, err := c.Prepare("SELECT * FROM t")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	names := func() []string {
+		var n []string
+		for i := range s.ColumnCount() {
+			n = append(n, s.ColumnName(i)+" "+s.ColumnDeclType(i))
+		}
+		return n
+	}
+	steps := []struct {
+		change     func() error
+		cols       []string
+		reprepared int
+	}{
+		{func() error { return nil }, []string{"a TEXT"}, 0},
+		// A script through Exec, on the same connection.
+		{func() error {
+			return c.Exec("DROP TABLE t; CREATE TABLE t (a TEXT, b INTEGER); INSERT INTO t VALUES ('y', 5)")
+		}, []string{"a TEXT", "b INTEGER"}, 1},
+		// A prepared statement of another connection.
+		{func() error {
+			st, _, err := other.Prepare("ALTER TABLE t ADD COLUMN c REAL")
+			if err != nil {
+				return err
+			}
+			defer st.Close()
+			_, _, err = st.Exec(nil)
+			return err
+		}, []string{"a TEXT", "b INTEGER", "c REAL"}, 2},
+		// A schema change elsewhere that leaves t as it is.
+		{func() error { return other.Exec("CREATE TABLE u (z)") }, []string{"a TEXT", "b INTEGER", "c REAL"}, 2},
+	}
+	for i, st := range steps {
+		if err := st.change(); err != nil {
+			t.Fatalf("step %d: %v", i, err)
+		}
+		more, err := s.Start(nil)
+		if err != nil || !more {
+			t.Fatalf("step %d: Start = %v, %v", i, more, err)
+		}
+		if got := len(s.Row()); got != len(st.cols) {
+			t.Errorf("step %d: row of %d values, want %d", i, got, len(st.cols))
+		}
+		if got := names(); !slices.Equal(got, st.cols) {
+			t.Errorf("step %d: columns %q, want %q", i, got, st.cols)
+		}
+		if got := s.Reprepared(); got != st.reprepared {
+			t.Errorf("step %d: Reprepared = %d, want %d", i, got, st.reprepared)
+		}
+		if err := s.Reset(); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// TestImmutableIsReadOnly checks that immutable=1 in a URI opens the
+// database read-only, as SQLite does, and that other URIs do not.
+func TestImmutableIsReadOnly(t *testing.T) {
+	tests := []struct {
+		uri      string
+		readOnly bool
+	}{
+		{"file:/d/x.db?immutable=1", true},
+		{"file:/d/x.db?immutable=yes&cache=private", true},
+		{"file:/d/x.db?mode=ro", true},
+		{"file:/d/x.db?immutable=0", false},
+		{"file:/d/x.db?mode=rwc", false},
+		{"/d/x.db", false},
+	}
+	for _, tt := range tests {
+		path, ro, err := dbPath(tt.uri)
+		if err != nil || path != "/d/x.db" || ro != tt.readOnly {
+			t.Errorf("dbPath(%q) = %q, %v, %v; want /d/x.db, %v", tt.uri, path, ro, err, tt.readOnly)
+		}
+	}
+	e := testEngine(t)
+	c, path := openConn(t)
+	if err := c.Exec("CREATE TABLE t (a); INSERT INTO t VALUES (1)"); err != nil {
+		t.Fatal(err)
+	}
+	c.Close()
+	im, err := e.Open(engine.Config{Path: "file:" + path + "?immutable=1", Create: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer im.Close()
+	if rows := queryAll(t, im, "SELECT a FROM t"); len(rows) != 1 || rows[0][0].Int != 1 {
+		t.Errorf("read from an immutable database: %v", rows)
+	}
+	err = im.Exec("INSERT INTO t VALUES (2)")
+	var ee *engine.Error
+	if !errors.As(err, &ee) || ee.Code != engine.CodeReadOnly {
+		t.Errorf("write to an immutable database: %v, want a read-only error", err)
 	}
 }

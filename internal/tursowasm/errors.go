@@ -2,6 +2,7 @@ package tursowasm
 
 import (
 	"errors"
+	"regexp"
 	"strings"
 
 	"github.com/turso-go/turso/internal/engine"
@@ -9,8 +10,15 @@ import (
 )
 
 // The context prefixes the JavaScript binding puts before the engine's
-// own message.
-var messagePrefixes = []string{"step failed: ", "prepare failed: ", "failed to consume stmt: ", "reset failed: ", "IO error: "}
+// own message, and those of the engine's error kinds whose message is
+// SQLite's ("Parse error: no such table: t" is SQLite's "no such table:
+// t").
+var messagePrefixes = []string{"step failed: ", "prepare failed: ", "failed to consume stmt: ", "reset failed: ", "IO error: ", "Parse error: ", "Runtime error: "}
+
+// constraintCode matches the result code the engine appends to a
+// constraint message ("UNIQUE constraint failed: t.u (19)"), which SQLite's
+// message does not have.
+var constraintCode = regexp.MustCompile(`(constraint failed.*) \(\d+\)$`)
 
 // errorCodes maps the engine's messages to SQLite result codes: the
 // binding reports every failure as GenericFailure with a message, so the
@@ -24,6 +32,7 @@ var errorCodes = []struct {
 	{"NOT NULL constraint failed", engine.CodeConstraint, engine.CodeConstraint | 5<<8},
 	{"CHECK constraint failed", engine.CodeConstraint, engine.CodeConstraint | 1<<8},
 	{"FOREIGN KEY constraint failed", engine.CodeConstraint, engine.CodeConstraint | 3<<8},
+	{"foreign key constraint failed", engine.CodeConstraint, engine.CodeConstraint | 3<<8}, // a deferred one, at commit
 	{"constraint failed", engine.CodeConstraint, engine.CodeConstraint},
 	{"Database snapshot is stale", engine.CodeBusy, engine.CodeBusy | 2<<8},
 	{"Write-write conflict", engine.CodeBusy, engine.CodeBusy},
@@ -35,6 +44,7 @@ var errorCodes = []struct {
 	{"database table is locked", engine.CodeLocked, engine.CodeLocked},
 	{"interrupt", engine.CodeInterrupt, engine.CodeInterrupt},
 	{"read-only", engine.CodeReadOnly, engine.CodeReadOnly},
+	{"in query_only mode", engine.CodeReadOnly, engine.CodeReadOnly},
 	{"readonly", engine.CodeReadOnly, engine.CodeReadOnly},
 	{"File is not a database", engine.CodeNotADB, engine.CodeNotADB},
 	{"Corrupt database", engine.CodeCorrupt, engine.CodeCorrupt},
@@ -67,6 +77,7 @@ func toError(err error) error {
 		}
 		msg = trimmed
 	}
+	msg = constraintCode.ReplaceAllString(msg, "$1")
 	e := &engine.Error{Code: engine.CodeError, ExtendedCode: engine.CodeError, Message: msg}
 	for _, m := range errorCodes {
 		if strings.Contains(msg, m.contains) {

@@ -4,7 +4,8 @@ import "strings"
 
 // splitFirst splits sql after its first statement, as sqlite3_prepare's
 // tail does: head is the first statement (through its semicolon), tail
-// the rest, "" when only whitespace and comments remain. blank reports
+// the rest, "" when only whitespace remains (a comment stays in the tail, as
+// in sqlite3_prepare's, which the libSQL engine trims the same way). blank reports
 // that head holds no statement. The engine itself compiles only the first
 // statement of what it is given and does not say where it ended.
 //
@@ -58,7 +59,7 @@ func splitFirst(sql string) (head, tail string, blank bool) {
 		case c == ';':
 			if !trigger || depth == 0 {
 				head, rest := sql[:i+1], sql[i+1:]
-				if _, _, restBlank := splitFirst(rest); restBlank {
+				if strings.TrimSpace(rest) == "" {
 					rest = ""
 				}
 				return head, rest, blank
@@ -110,3 +111,49 @@ func isIdentStart(c byte) bool {
 }
 
 func isIdentPart(c byte) bool { return isIdentStart(c) || c >= '0' && c <= '9' || c == '$' }
+
+// firstWord returns the first keyword of sql, upper-cased, after
+// whitespace and comments; "" if there is none.
+func firstWord(sql string) string {
+	i := 0
+	for i < len(sql) {
+		switch c := sql[i]; {
+		case c == '-' && strings.HasPrefix(sql[i:], "--"):
+			j := strings.IndexByte(sql[i:], '\n')
+			if j < 0 {
+				return ""
+			}
+			i += j + 1
+		case c == '/' && strings.HasPrefix(sql[i:], "/*"):
+			j := strings.Index(sql[i+2:], "*/")
+			if j < 0 {
+				return ""
+			}
+			i += j + 4
+		case c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == ';':
+			i++
+		case isIdentStart(c):
+			j := i + 1
+			for j < len(sql) && isIdentPart(sql[j]) {
+				j++
+			}
+			return strings.ToUpper(sql[i:j])
+		default:
+			return ""
+		}
+	}
+	return ""
+}
+
+// hasDDL reports whether any statement of the script sql may change a
+// schema.
+func hasDDL(sql string) bool {
+	for sql != "" {
+		head, tail, _ := splitFirst(sql)
+		if isDDL(head) {
+			return true
+		}
+		sql = tail
+	}
+	return false
+}

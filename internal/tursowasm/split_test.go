@@ -9,7 +9,8 @@ func TestSplitFirst(t *testing.T) {
 	}{
 		{"SELECT 1", "SELECT 1", "", false},
 		{"SELECT 1; SELECT 2", "SELECT 1;", " SELECT 2", false},
-		{"SELECT 1;  -- done\n", "SELECT 1;", "", false},
+		{"SELECT 1;  -- done\n", "SELECT 1;", "  -- done\n", false},
+		{"SELECT 1; \n\t", "SELECT 1;", "", false},
 		{"SELECT ';'; SELECT 2", "SELECT ';';", " SELECT 2", false},
 		{`SELECT "a;b", [c;d], ` + "`e;f`" + `; x`, `SELECT "a;b", [c;d], ` + "`e;f`;", " x", false},
 		{"SELECT 'it''s;'; x", "SELECT 'it''s;';", " x", false},
@@ -26,6 +27,31 @@ func TestSplitFirst(t *testing.T) {
 		head, tail, blank := splitFirst(tt.sql)
 		if head != tt.head || tail != tt.tail || blank != tt.blank {
 			t.Errorf("splitFirst(%q) = %q, %q, %v; want %q, %q, %v", tt.sql, head, tail, blank, tt.head, tt.tail, tt.blank)
+		}
+	}
+}
+
+func TestFirstWordAndDDL(t *testing.T) {
+	tests := []struct {
+		sql, word string
+		ddl       bool
+	}{
+		{"create table t(a)", "CREATE", true},
+		{"  -- c\n /* x */ DROP TABLE t", "DROP", true},
+		{";alter table t add b", "ALTER", true},
+		{"SELECT 'CREATE'", "SELECT", false},
+		{"INSERT INTO t VALUES (1); CREATE INDEX i ON t(a)", "INSERT", true},
+		{"-- only a comment", "", false},
+		{"/* unterminated", "", false},
+		{"(SELECT 1)", "", false},
+		{"", "", false},
+	}
+	for _, tt := range tests {
+		if got := firstWord(tt.sql); got != tt.word {
+			t.Errorf("firstWord(%q) = %q, want %q", tt.sql, got, tt.word)
+		}
+		if got := hasDDL(tt.sql); got != tt.ddl {
+			t.Errorf("hasDDL(%q) = %v, want %v", tt.sql, got, tt.ddl)
 		}
 	}
 }

@@ -1,6 +1,8 @@
 package tursowasm
 
 import (
+	"slices"
+
 	"github.com/turso-go/turso/internal/engine"
 	"github.com/turso-go/turso/internal/napi"
 )
@@ -19,6 +21,12 @@ type stmt struct {
 	readOnly bool
 	row      []engine.Value
 	closed   bool
+	// ddl is set for a statement that may change a schema. schema is the
+	// Engine's schema count when cols was read; reprepared counts the
+	// times cols changed after a schema change.
+	ddl        bool
+	schema     uint64
+	reprepared int
 }
 
 var _ engine.Stmt = (*stmt)(nil)
@@ -59,21 +67,11 @@ func (s *stmt) describe(env *napi.Env) error {
 		}
 		s.params[i], _ = name.(string)
 	}
-	cols, err := s.method("columns")
-	if err != nil {
+	s.schema = s.c.e.schema.Load()
+	if s.cols, err = s.columnsLocked(); err != nil {
 		return err
 	}
-	if arr, ok := cols.(*napi.Object); ok {
-		for _, col := range arr.Elements {
-			o, _ := col.(*napi.Object)
-			if o == nil {
-				continue
-			}
-			name, _ := o.Get("name").(string)
-			decl, _ := o.Get("type").(string)
-			s.cols = append(s.cols, column{name: name, declType: decl})
-		}
-	}
+	s.ddl = isDDL(s.sql)
 	class, err := s.c.call("classifySql", s.sql)
 	if err != nil {
 		return err
@@ -83,6 +81,62 @@ func (s *stmt) describe(env *napi.Env) error {
 		return &engine.Error{Code: engine.CodeReadOnly, ExtendedCode: engine.CodeReadOnly, Message: "attempt to write a readonly database"}
 	}
 	return nil
+}
+
+// columnsLocked reads the statement's result columns, with e.mu held.
+func (s *stmt) columnsLocked() ([]column, error) {
+	v, err := s.method("columns")
+	if err != nil {
+		return nil, err
+	}
+	var cols []column
+	if arr, ok := v.(*napi.Object); ok {
+		for _, col := range arr.Elements {
+			o, _ := col.(*napi.Object)
+			if o == nil {
+				continue
+			}
+			name, _ := o.Get("name").(string)
+			decl, _ := o.Get("type").(string)
+			cols = append(cols, column{name: name, declType: decl})
+		}
+	}
+	return cols, nil
+}
+
+// ranLocked notes a run of the statement that has taken its first step,
+// with e.mu held: a schema-changing statement counts in the Engine's
+// schema count, and any other statement, once a schema has changed, reads
+// its columns anew, since the engine recompiles a statement whose schema
+// changed within step.
+func (s *stmt) ranLocked() error {
+	if s.ddl {
+		s.c.e.schema.Add(1)
+		return nil
+	}
+	gen := s.c.e.schema.Load()
+	if gen == s.schema {
+		return nil
+	}
+	cols, err := s.columnsLocked()
+	if err != nil {
+		return err
+	}
+	if !slices.Equal(cols, s.cols) {
+		s.cols = cols
+		s.reprepared++
+	}
+	s.schema = gen
+	return nil
+}
+
+// isDDL reports whether sql is a statement that may change a schema.
+func isDDL(sql string) bool {
+	switch firstWord(sql) {
+	case "CREATE", "DROP", "ALTER":
+		return true
+	}
+	return false
 }
 
 // method calls a method of the Statement, with e.mu held.
@@ -95,9 +149,10 @@ func (s *stmt) SQL() string    { return s.sql }
 func (s *stmt) NumParams() int { return len(s.params) }
 func (s *stmt) ReadOnly() bool { return s.readOnly }
 
-// Reprepared is always 0: the binding recompiles a statement after a
-// schema change inside step and keeps no count.
-func (s *stmt) Reprepared() int { return 0 }
+// Reprepared counts the times the statement's columns changed after a
+// schema change: the binding recompiles a statement inside step and
+// keeps no count, so ranLocked compares the columns.
+func (s *stmt) Reprepared() int { return s.reprepared }
 
 func (s *stmt) ParamIndex(name string) int {
 	for i, n := range s.params {
@@ -145,7 +200,11 @@ func (s *stmt) Start(args []engine.Value) (bool, error) {
 	if err := s.bindLocked(args); err != nil {
 		return false, err
 	}
-	return s.stepLocked()
+	more, err := s.stepLocked()
+	if rerr := s.ranLocked(); err == nil && rerr != nil {
+		return false, rerr
+	}
+	return more, err
 }
 
 // bindLocked resets the statement and binds args, and NULL to any
@@ -179,9 +238,11 @@ func (s *stmt) Step() (bool, error) {
 }
 
 // stepLocked steps until a row or the end, running the I/O loop when the
-// engine asks for it.
+// engine asks for it. It lets go of e.mu while the engine waits on a lock
+// (see conn.ioLocked).
 func (s *stmt) stepLocked() (bool, error) {
 	s.row = s.row[:0]
+	idle := 0
 	for {
 		if s.c.interrupted.Swap(false) {
 			s.method("reset")
@@ -199,7 +260,7 @@ func (s *stmt) stepLocked() (bool, error) {
 			_, err := s.method("reset")
 			return false, err
 		case stepIO:
-			if _, err := s.c.call("ioLoopSync"); err != nil {
+			if err := s.c.ioLocked(&idle); err != nil {
 				return false, err
 			}
 		}
@@ -234,6 +295,9 @@ func (s *stmt) Exec(args []engine.Value) (changes, lastInsertID int64, err error
 	}
 	for {
 		more, err := s.stepLocked()
+		if s.ddl {
+			s.c.e.schema.Add(1)
+		}
 		if err != nil {
 			return 0, 0, err
 		}
