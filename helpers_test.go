@@ -4,6 +4,8 @@ import (
 	"database/sql"
 	"path/filepath"
 	"testing"
+
+	"github.com/turso-go/turso/internal/drivertest"
 )
 
 // openDB opens a pool on a fresh database file in t's temporary directory,
@@ -27,24 +29,8 @@ func openDB(t testing.TB, params string) (*sql.DB, string) {
 	return db, path
 }
 
-// mustExec runs statements that must succeed.
-func mustExec(t testing.TB, db interface {
-	Exec(string, ...any) (sql.Result, error)
-}, query string, args ...any) sql.Result {
-	t.Helper()
-	res, err := db.Exec(query, args...)
-	if err != nil {
-		t.Fatalf("exec %q: %v", query, err)
-	}
-	return res
-}
-
-// queryString returns the single text value a query yields.
-func queryString(t testing.TB, db *sql.DB, query string, args ...any) string {
-	t.Helper()
-	var s string
-	if err := db.QueryRow(query, args...).Scan(&s); err != nil {
-		t.Fatalf("query %q: %v", query, err)
-	}
-	return s
-}
+// The helpers the feature tests share with the behaviour suite.
+var (
+	mustExec    = drivertest.MustExec
+	queryString = drivertest.QueryString
+)

@@ -206,13 +206,13 @@ func connector(t testing.TB, dsn string, opts ...turso.Option) *turso.Connector 
 	return c
 }
 
-// execer is a *sql.DB, *sql.Tx or *sql.Conn-like handle.
-type execer interface {
+// Execer is a *sql.DB, *sql.Tx or *sql.Conn-like handle.
+type Execer interface {
 	Exec(string, ...any) (sql.Result, error)
 }
 
-// mustExec runs statements that must succeed.
-func mustExec(t testing.TB, db execer, query string, args ...any) sql.Result {
+// MustExec runs statements that must succeed.
+func MustExec(t testing.TB, db Execer, query string, args ...any) sql.Result {
 	t.Helper()
 	res, err := db.Exec(query, args...)
 	if err != nil {
@@ -221,8 +221,8 @@ func mustExec(t testing.TB, db execer, query string, args ...any) sql.Result {
 	return res
 }
 
-// queryString returns the single text value a query yields.
-func queryString(t testing.TB, db *sql.DB, query string, args ...any) string {
+// QueryString returns the single text value a query yields.
+func QueryString(t testing.TB, db *sql.DB, query string, args ...any) string {
 	t.Helper()
 	var s string
 	if err := db.QueryRow(query, args...).Scan(&s); err != nil {

@@ -29,7 +29,7 @@ func testOpenPingClose(t *testing.T, e Engine) {
 			if err := db.Ping(); err != nil {
 				t.Fatalf("ping: %v", err)
 			}
-			if got := queryString(t, db, "SELECT sqlite_version()"); !strings.HasPrefix(got, "3.") {
+			if got := QueryString(t, db, "SELECT sqlite_version()"); !strings.HasPrefix(got, "3.") {
 				t.Errorf("sqlite_version() = %q", got)
 			}
 			if err := db.Close(); err != nil {
@@ -60,7 +60,7 @@ func testOpenMissingDirectory(t *testing.T, e Engine) {
 
 func testTypeRoundTrip(t *testing.T, e Engine) {
 	db, _ := e.openDB(t, "")
-	mustExec(t, db, "CREATE TABLE v(x)")
+	MustExec(t, db, "CREATE TABLE v(x)")
 	big := bytes.Repeat([]byte{0xAB, 0x00, 0x7F}, 4<<20) // 12 MiB
 	tests := []struct {
 		name string
@@ -93,8 +93,8 @@ func testTypeRoundTrip(t *testing.T, e Engine) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			mustExec(t, db, "DELETE FROM v")
-			mustExec(t, db, "INSERT INTO v VALUES (?)", tt.in)
+			MustExec(t, db, "DELETE FROM v")
+			MustExec(t, db, "INSERT INTO v VALUES (?)", tt.in)
 			var got any
 			if err := db.QueryRow("SELECT x FROM v").Scan(&got); err != nil {
 				t.Fatal(err)
@@ -111,7 +111,7 @@ func testTypeRoundTrip(t *testing.T, e Engine) {
 
 func testUnsupportedArgument(t *testing.T, e Engine) {
 	db, _ := e.openDB(t, "")
-	mustExec(t, db, "CREATE TABLE v(x)")
+	MustExec(t, db, "CREATE TABLE v(x)")
 	for _, arg := range []any{uint64(math.MaxUint64), struct{}{}, []int{1}, make(chan int)} {
 		if _, err := db.Exec("INSERT INTO v VALUES (?)", arg); err == nil {
 			t.Errorf("insert %T: no error", arg)
@@ -126,7 +126,7 @@ func testUnsupportedArgument(t *testing.T, e Engine) {
 func testDeclaredTypeConversion(t *testing.T, e Engine) {
 	e.skipIf(t, DeclaredTypes)
 	db, _ := e.openDB(t, "")
-	mustExec(t, db, "CREATE TABLE c(d DATE, dt DATETIME, ts TIMESTAMP, b BOOLEAN, s TEXT)")
+	MustExec(t, db, "CREATE TABLE c(d DATE, dt DATETIME, ts TIMESTAMP, b BOOLEAN, s TEXT)")
 	utc := func(y int, mo time.Month, d, h, mi, s, ns int) time.Time {
 		return time.Date(y, mo, d, h, mi, s, ns, time.UTC)
 	}
@@ -144,8 +144,8 @@ func testDeclaredTypeConversion(t *testing.T, e Engine) {
 		{int64(1700000000123), time.UnixMilli(1700000000123).UTC()},
 	}
 	for _, tt := range tests {
-		mustExec(t, db, "DELETE FROM c")
-		mustExec(t, db, "INSERT INTO c VALUES (?, ?, ?, 1, 'x')", tt.stored, tt.stored, tt.stored)
+		MustExec(t, db, "DELETE FROM c")
+		MustExec(t, db, "INSERT INTO c VALUES (?, ?, ?, 1, 'x')", tt.stored, tt.stored, tt.stored)
 		var d, dt, ts any
 		var b any
 		if err := db.QueryRow("SELECT d, dt, ts, b FROM c").Scan(&d, &dt, &ts, &b); err != nil {
@@ -166,9 +166,9 @@ func testDeclaredTypeConversion(t *testing.T, e Engine) {
 func testLocation(t *testing.T, e Engine) {
 	e.skipIf(t, DeclaredTypes) // _loc applies to DATETIME columns
 	db, _ := e.openDB(t, "_loc=Asia/Tokyo")
-	mustExec(t, db, "CREATE TABLE c(t DATETIME)")
+	MustExec(t, db, "CREATE TABLE c(t DATETIME)")
 	in := time.Date(2024, 1, 2, 3, 4, 5, 0, time.UTC)
-	mustExec(t, db, "INSERT INTO c VALUES (?)", in)
+	MustExec(t, db, "INSERT INTO c VALUES (?)", in)
 	var got time.Time
 	if err := db.QueryRow("SELECT t FROM c").Scan(&got); err != nil {
 		t.Fatal(err)
@@ -192,7 +192,7 @@ func testParameters(t *testing.T, e Engine) {
 		{"SELECT @who", []any{sql.Named("who", "me")}, "me"},
 	}
 	for _, tt := range tests {
-		if got := queryString(t, db, tt.query, tt.args...); got != tt.want {
+		if got := QueryString(t, db, tt.query, tt.args...); got != tt.want {
 			t.Errorf("%s: got %q, want %q", tt.query, got, tt.want)
 		}
 		stmt, err := db.Prepare(tt.query)
@@ -209,7 +209,7 @@ func testParameters(t *testing.T, e Engine) {
 
 func testParameterErrors(t *testing.T, e Engine) {
 	db, _ := e.openDB(t, "")
-	mustExec(t, db, "CREATE TABLE p(a, b)")
+	MustExec(t, db, "CREATE TABLE p(a, b)")
 	tests := []struct {
 		query string
 		args  []any
@@ -243,7 +243,7 @@ func testParameterErrors(t *testing.T, e Engine) {
 
 func testMultiStatement(t *testing.T, e Engine) {
 	db, _ := e.openDB(t, "")
-	res := mustExec(t, db, `
+	res := MustExec(t, db, `
 		CREATE TABLE m(id INTEGER PRIMARY KEY, v);
 		INSERT INTO m(v) VALUES (?);
 		INSERT INTO m(v) VALUES (?), (?);
@@ -304,16 +304,16 @@ func testMultiStatement(t *testing.T, e Engine) {
 
 func testResults(t *testing.T, e Engine) {
 	db, _ := e.openDB(t, "")
-	mustExec(t, db, "CREATE TABLE r(id INTEGER PRIMARY KEY, v)")
-	res := mustExec(t, db, "INSERT INTO r(id, v) VALUES (10, 'a'), (11, 'b'), (12, 'c')")
+	MustExec(t, db, "CREATE TABLE r(id INTEGER PRIMARY KEY, v)")
+	res := MustExec(t, db, "INSERT INTO r(id, v) VALUES (10, 'a'), (11, 'b'), (12, 'c')")
 	if id, _ := res.LastInsertId(); id != 12 {
 		t.Errorf("LastInsertId = %d, want 12", id)
 	}
-	res = mustExec(t, db, "UPDATE r SET v = 'x' WHERE id >= 11")
+	res = MustExec(t, db, "UPDATE r SET v = 'x' WHERE id >= 11")
 	if n, _ := res.RowsAffected(); n != 2 {
 		t.Errorf("RowsAffected = %d, want 2", n)
 	}
-	res = mustExec(t, db, "DELETE FROM r")
+	res = MustExec(t, db, "DELETE FROM r")
 	if n, _ := res.RowsAffected(); n != 3 {
 		t.Errorf("RowsAffected after DELETE = %d, want 3", n)
 	}
@@ -321,14 +321,14 @@ func testResults(t *testing.T, e Engine) {
 
 func testTransactions(t *testing.T, e Engine) {
 	db, _ := e.openDB(t, "")
-	mustExec(t, db, "CREATE TABLE t(v)")
+	MustExec(t, db, "CREATE TABLE t(v)")
 	ctx := context.Background()
 
 	tx, err := db.BeginTx(ctx, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	mustExec(t, tx, "INSERT INTO t VALUES (1)")
+	MustExec(t, tx, "INSERT INTO t VALUES (1)")
 	if err := tx.Commit(); err != nil {
 		t.Fatal(err)
 	}
@@ -340,11 +340,11 @@ func testTransactions(t *testing.T, e Engine) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	mustExec(t, tx, "INSERT INTO t VALUES (2)")
+	MustExec(t, tx, "INSERT INTO t VALUES (2)")
 	if err := tx.Rollback(); err != nil {
 		t.Fatal(err)
 	}
-	if got := queryString(t, db, "SELECT group_concat(v) FROM t"); got != "1" {
+	if got := QueryString(t, db, "SELECT group_concat(v) FROM t"); got != "1" {
 		t.Errorf("after commit and rollback: %q, want 1", got)
 	}
 
@@ -371,7 +371,7 @@ func testTransactions(t *testing.T, e Engine) {
 
 func testReadOnlyTransaction(t *testing.T, e Engine) {
 	db, _ := e.openDB(t, "")
-	mustExec(t, db, "CREATE TABLE t(v)")
+	MustExec(t, db, "CREATE TABLE t(v)")
 	db.SetMaxOpenConns(1)
 	tx, err := db.BeginTx(context.Background(), &sql.TxOptions{ReadOnly: true})
 	if err != nil {
@@ -389,17 +389,17 @@ func testReadOnlyTransaction(t *testing.T, e Engine) {
 		t.Fatal(err)
 	}
 	// The connection writes again once the read-only transaction is over.
-	mustExec(t, db, "INSERT INTO t VALUES (1)")
+	MustExec(t, db, "INSERT INTO t VALUES (1)")
 }
 
 func testCommitFailureRollsBack(t *testing.T, e Engine) {
 	db, _ := e.openDB(t, "_foreign_keys=1")
-	mustExec(t, db, "CREATE TABLE parent(id INTEGER PRIMARY KEY); CREATE TABLE child(p REFERENCES parent(id) DEFERRABLE INITIALLY DEFERRED)")
+	MustExec(t, db, "CREATE TABLE parent(id INTEGER PRIMARY KEY); CREATE TABLE child(p REFERENCES parent(id) DEFERRABLE INITIALLY DEFERRED)")
 	tx, err := db.Begin()
 	if err != nil {
 		t.Fatal(err)
 	}
-	mustExec(t, tx, "INSERT INTO child VALUES (42)")
+	MustExec(t, tx, "INSERT INTO child VALUES (42)")
 	err = tx.Commit()
 	if !errors.Is(err, turso.ErrConstraintForeignKey) {
 		t.Fatalf("commit with a dangling deferred FK: %v, want ErrConstraintForeignKey", err)
@@ -412,7 +412,7 @@ func testCommitFailureRollsBack(t *testing.T, e Engine) {
 
 func testConstraintErrors(t *testing.T, e Engine) {
 	db, _ := e.openDB(t, "_fk=1")
-	mustExec(t, db, `
+	MustExec(t, db, `
 		CREATE TABLE p(id INTEGER PRIMARY KEY, u TEXT UNIQUE, n TEXT NOT NULL, c INT CHECK (c > 0));
 		CREATE TABLE k(a, b, PRIMARY KEY (a, b));
 		CREATE TABLE f(pid REFERENCES p(id));
@@ -484,7 +484,7 @@ func numbers(t *testing.T, db *sql.DB, count int) {
 	for i := range values {
 		values[i] = fmt.Sprintf("(%d)", i+1)
 	}
-	mustExec(t, db, "CREATE TABLE n(x INTEGER PRIMARY KEY); INSERT INTO n VALUES "+strings.Join(values, ", "))
+	MustExec(t, db, "CREATE TABLE n(x INTEGER PRIMARY KEY); INSERT INTO n VALUES "+strings.Join(values, ", "))
 }
 
 func testContextCancelInterrupts(t *testing.T, e Engine) {
@@ -545,7 +545,7 @@ func testContextCancelInterrupts(t *testing.T, e Engine) {
 			if d := time.Since(start); d > 120*time.Millisecond {
 				t.Errorf("cancel took effect after %v, want within 100 ms", d)
 			}
-			if got := queryString(t, db, "SELECT 'usable'"); got != "usable" {
+			if got := QueryString(t, db, "SELECT 'usable'"); got != "usable" {
 				t.Errorf("connection after cancel: %q", got)
 			}
 		})
@@ -558,7 +558,7 @@ func testContextCancelInterrupts(t *testing.T, e Engine) {
 			if err := f(ctx); !errors.Is(err, context.DeadlineExceeded) {
 				t.Fatalf("err = %v, want context.DeadlineExceeded", err)
 			}
-			if got := queryString(t, db, "SELECT 'usable'"); got != "usable" {
+			if got := QueryString(t, db, "SELECT 'usable'"); got != "usable" {
 				t.Errorf("connection after deadline: %q", got)
 			}
 		})
@@ -598,7 +598,7 @@ func testBusyTimeout(t *testing.T, e Engine) {
 		t.Fatal(err)
 	}
 	defer holder.Close()
-	mustExec(t, holder, "CREATE TABLE t(v)")
+	MustExec(t, holder, "CREATE TABLE t(v)")
 	waiter, err := sql.Open("turso", e.dsn(path, "_busy_timeout=150"))
 	if err != nil {
 		t.Fatal(err)
@@ -609,7 +609,7 @@ func testBusyTimeout(t *testing.T, e Engine) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	mustExec(t, tx, "INSERT INTO t VALUES (1)")
+	MustExec(t, tx, "INSERT INTO t VALUES (1)")
 
 	start := time.Now()
 	_, err = waiter.Exec("INSERT INTO t VALUES (2)")
@@ -631,7 +631,7 @@ func testBusyTimeout(t *testing.T, e Engine) {
 	if _, err := waiter2.Exec("INSERT INTO t VALUES (3)"); err != nil {
 		t.Fatalf("write after the lock was released: %v", err)
 	}
-	if got := queryString(t, waiter2, "SELECT group_concat(v) FROM t"); got != "1,3" {
+	if got := QueryString(t, waiter2, "SELECT group_concat(v) FROM t"); got != "1,3" {
 		t.Errorf("rows = %q, want 1,3", got)
 	}
 }
@@ -683,12 +683,12 @@ func testDSNParametersTakeEffect(t *testing.T, e Engine) {
 			db, _ := e.openDB(t, tt.params)
 			if tt.pragma == "case_sensitive_like" {
 				// A write-only pragma: observe its effect instead.
-				if got := queryString(t, db, "SELECT 'a' LIKE 'A'"); got != "0" {
+				if got := QueryString(t, db, "SELECT 'a' LIKE 'A'"); got != "0" {
 					t.Errorf("'a' LIKE 'A' = %s, want 0 with case_sensitive_like", got)
 				}
 				return
 			}
-			if got := queryString(t, db, "PRAGMA "+tt.pragma); got != tt.want {
+			if got := QueryString(t, db, "PRAGMA "+tt.pragma); got != tt.want {
 				t.Errorf("PRAGMA %s = %q, want %q", tt.pragma, got, tt.want)
 			}
 		})
@@ -702,7 +702,7 @@ func testDSNURIParameters(t *testing.T, e Engine) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	mustExec(t, db, "CREATE TABLE t(v); INSERT INTO t VALUES (1)")
+	MustExec(t, db, "CREATE TABLE t(v); INSERT INTO t VALUES (1)")
 	db.Close()
 	for _, dsn := range []string{"file:" + path + "?mode=ro", path + "?mode=ro", path + "?immutable=1", "file:" + path + "?mode=ro&_busy_timeout=10"} {
 		t.Run(dsn, func(t *testing.T) {
@@ -711,7 +711,7 @@ func testDSNURIParameters(t *testing.T, e Engine) {
 				t.Fatal(err)
 			}
 			defer ro.Close()
-			if got := queryString(t, ro, "SELECT v FROM t"); got != "1" {
+			if got := QueryString(t, ro, "SELECT v FROM t"); got != "1" {
 				t.Errorf("read = %q", got)
 			}
 			if _, err := ro.Exec("INSERT INTO t VALUES (2)"); !errors.Is(err, turso.ErrReadOnly) {
@@ -760,7 +760,7 @@ func testTxLock(t *testing.T, e Engine) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		mustExec(t, other, "CREATE TABLE IF NOT EXISTS t(v)")
+		MustExec(t, other, "CREATE TABLE IF NOT EXISTS t(v)")
 		tx, err := db.Begin()
 		if err != nil {
 			t.Fatal(err)
@@ -802,11 +802,11 @@ func testConnectorOptions(t *testing.T, e Engine) {
 	db := sql.OpenDB(c)
 	defer db.Close()
 	for pragma, want := range map[string]string{"journal_mode": "wal", "busy_timeout": "250", "foreign_keys": "1", "synchronous": "2", "cache_size": "-1000"} {
-		if got := queryString(t, db, "PRAGMA "+pragma); got != want {
+		if got := QueryString(t, db, "PRAGMA "+pragma); got != want {
 			t.Errorf("PRAGMA %s = %q, want %q", pragma, got, want)
 		}
 	}
-	mustExec(t, db, "INSERT INTO session VALUES (1)")
+	MustExec(t, db, "INSERT INTO session VALUES (1)")
 	if inits == 0 {
 		t.Error("WithConnInit hook never ran")
 	}
@@ -924,7 +924,7 @@ func testClosedHandles(t *testing.T, e Engine) {
 func testStatementReuse(t *testing.T, e Engine) {
 	db, _ := e.openDB(t, "")
 	db.SetMaxOpenConns(1)
-	mustExec(t, db, "CREATE TABLE t(a INTEGER, b TEXT)")
+	MustExec(t, db, "CREATE TABLE t(a INTEGER, b TEXT)")
 	stmt, err := db.Prepare("INSERT INTO t VALUES (?, ?)")
 	if err != nil {
 		t.Fatal(err)
@@ -978,12 +978,12 @@ func testStatementReuse(t *testing.T, e Engine) {
 func testSchemaChangeRefreshesCachedStatements(t *testing.T, e Engine) {
 	db, _ := e.openDB(t, "")
 	db.SetMaxOpenConns(1)
-	mustExec(t, db, "CREATE TABLE t(a TEXT); INSERT INTO t VALUES ('2024-01-02')")
+	MustExec(t, db, "CREATE TABLE t(a TEXT); INSERT INTO t VALUES ('2024-01-02')")
 	var got any
 	if err := db.QueryRow("SELECT * FROM t").Scan(&got); err != nil || got != "2024-01-02" {
 		t.Fatalf("TEXT column: %#v, %v", got, err)
 	}
-	mustExec(t, db, "DROP TABLE t; CREATE TABLE t(a DATE, b INT); INSERT INTO t VALUES ('2024-01-02', 5)")
+	MustExec(t, db, "DROP TABLE t; CREATE TABLE t(a DATE, b INT); INSERT INTO t VALUES ('2024-01-02', 5)")
 	var b any
 	if err := db.QueryRow("SELECT * FROM t").Scan(&got, &b); err != nil {
 		t.Fatal(err)
@@ -1016,9 +1016,9 @@ func testStmtCacheSizes(t *testing.T, e Engine) {
 
 func testColumnTypes(t *testing.T, e Engine) {
 	db, _ := e.openDB(t, "")
-	mustExec(t, db, `CREATE TABLE ct(id INTEGER PRIMARY KEY, name VARCHAR(40) NOT NULL, price DECIMAL(10,2),
+	MustExec(t, db, `CREATE TABLE ct(id INTEGER PRIMARY KEY, name VARCHAR(40) NOT NULL, price DECIMAL(10,2),
 		at DATETIME, ok BOOLEAN, data BLOB, f REAL, notes TEXT)`)
-	mustExec(t, db, "INSERT INTO ct VALUES (1, 'n', 1.5, '2024-01-01', 1, x'00', 2.5, 't')")
+	MustExec(t, db, "INSERT INTO ct VALUES (1, 'n', 1.5, '2024-01-01', 1, x'00', 2.5, 't')")
 	rows, err := db.Query("SELECT id, name, price, at, ok, data, f, notes, 1 + 1 AS expr FROM ct")
 	if err != nil {
 		t.Fatal(err)
@@ -1086,7 +1086,7 @@ func testColumnTypes(t *testing.T, e Engine) {
 
 func testConcurrentPool(t *testing.T, e Engine) {
 	db, _ := e.openDB(t, "_journal_mode=WAL&_busy_timeout=10000")
-	mustExec(t, db, "CREATE TABLE c(g INTEGER, i INTEGER, s TEXT)")
+	MustExec(t, db, "CREATE TABLE c(g INTEGER, i INTEGER, s TEXT)")
 	const goroutines, each = 16, 50
 	var wg sync.WaitGroup
 	errs := make(chan error, goroutines)
@@ -1138,8 +1138,8 @@ func testNoHandleLeaks(t *testing.T, e Engine) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		mustExec(t, db, "CREATE TABLE IF NOT EXISTS t(v)")
-		mustExec(t, db, "INSERT INTO t VALUES (?)", i)
+		MustExec(t, db, "CREATE TABLE IF NOT EXISTS t(v)")
+		MustExec(t, db, "INSERT INTO t VALUES (?)", i)
 		rows, err := db.Query("SELECT v FROM t")
 		if err != nil {
 			t.Fatal(err)
