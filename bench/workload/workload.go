@@ -24,6 +24,8 @@ type Run struct {
 	// Wants reports whether a step will be reported; workloads may skip
 	// trailing work nobody asked for.
 	Wants func(name string) bool
+	// Logf, if set, reports a detail of a run on stderr (e.g. retries).
+	Logf func(format string, args ...any)
 }
 
 // Open opens (creating) the database file name.db in the run's directory.

@@ -432,6 +432,9 @@ func writersOne(r *Run, name, lock string) error {
 	if err != nil {
 		return err
 	}
+	if r.Logf != nil {
+		r.Logf("%s: %d retries (busy or conflict) for %d transactions", name, retries.Load(), g*k)
+	}
 	// Every committed transaction added one: check nothing was lost.
 	var sum int64
 	if err := db.QueryRow(CounterSum).Scan(&sum); err != nil {

@@ -171,6 +171,9 @@ func MainConfig(cfg Config) {
 				Dir:    tmp,
 				Sizes:  sizes,
 				Wants:  wants,
+				Logf: func(format string, args ...any) {
+					fmt.Fprintf(os.Stderr, cfg.Name+": "+format+"\n", args...)
+				},
 				Measure: func(name string, nops int, fn func() error) error {
 					if !wants(name) {
 						return fn()
