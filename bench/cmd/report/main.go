@@ -120,11 +120,31 @@ func main() {
 		fatalf("charts: %v", err)
 	}
 	md := renderMarkdown(rep)
-	if err := os.WriteFile(filepath.Join(*outDir, "RESULTS.md"), []byte(md), 0o644); err != nil {
+	resultsPath := filepath.Join(*outDir, "RESULTS.md")
+	md += keptNotes(resultsPath)
+	if err := os.WriteFile(resultsPath, []byte(md), 0o644); err != nil {
 		fatalf("%v", err)
 	}
 	progress("wrote %s and %s", filepath.Join(*outDir, "RESULTS.md"), filepath.Join(*outDir, "charts"))
 	fmt.Print(summaryText(rep))
+}
+
+// notesMarker starts the hand-written part at the end of RESULTS.md, which
+// the report keeps when it rewrites the file.
+const notesMarker = "<!-- notes: written by hand, kept by the report -->"
+
+// keptNotes returns the hand-written tail of an existing RESULTS.md, from
+// the marker on, or "".
+func keptNotes(path string) string {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return ""
+	}
+	i := bytes.Index(b, []byte(notesMarker))
+	if i < 0 {
+		return ""
+	}
+	return "\n" + string(b[i:])
 }
 
 // findBenchDir finds the directory of the bench module from the working

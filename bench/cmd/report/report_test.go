@@ -128,3 +128,14 @@ func TestSmoke(t *testing.T) {
 		})
 	}
 }
+
+func TestKeptNotes(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "RESULTS.md")
+	if got := keptNotes(path); got != "" {
+		t.Errorf("no file: %q", got)
+	}
+	os.WriteFile(path, []byte("# generated\n| a |\n\n"+notesMarker+"\n## By hand\ntext\n"), 0o644)
+	if got, want := keptNotes(path), "\n"+notesMarker+"\n## By hand\ntext\n"; got != want {
+		t.Errorf("keptNotes = %q, want %q", got, want)
+	}
+}
