@@ -25,7 +25,10 @@ type prepared struct {
 	// named maps an argument name to the parameter indexes it binds
 	// (":name", "@name" and "$name"), filled as names are first used.
 	named map[string][]int
-	args  []engine.Value
+	// namedParams caches whether any parameter has a name: 0 unknown,
+	// 1 no, 2 yes.
+	namedParams uint8
+	args        []engine.Value
 	isSet []bool
 	// scratch holds the text of time arguments until the next bind.
 	scratch []byte
@@ -93,6 +96,21 @@ func (p *prepared) bind(args []driver.NamedValue) ([]engine.Value, error) {
 		}
 	}
 	return vals, nil
+}
+
+// hasNamedParams reports whether any parameter is named (":a", "@a",
+// "$a") rather than numbered ("?", "?NNN"); it asks the engine once.
+func (p *prepared) hasNamedParams() bool {
+	if p.namedParams == 0 {
+		p.namedParams = 1
+		for i := 1; i <= p.nparams; i++ {
+			if name := p.s.ParamName(i); name != "" && name[0] != '?' {
+				p.namedParams = 2
+				break
+			}
+		}
+	}
+	return p.namedParams == 2
 }
 
 func (p *prepared) paramIndexes(name string) []int {

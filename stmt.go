@@ -26,13 +26,8 @@ var (
 // the argument count; -1 (unchecked) for statements with named parameters
 // or several statements.
 func (s *stmt) NumInput() int {
-	if s.p == nil || len(s.p.named) > 0 {
+	if s.p == nil || s.p.hasNamedParams() {
 		return -1
-	}
-	for i := 1; i <= s.p.nparams; i++ {
-		if name := s.p.s.ParamName(i); name != "" && name[0] != '?' {
-			return -1
-		}
 	}
 	return s.p.nparams
 }
