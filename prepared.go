@@ -29,7 +29,7 @@ type prepared struct {
 	// 1 no, 2 yes.
 	namedParams uint8
 	args        []engine.Value
-	isSet []bool
+	isSet       []bool
 	// scratch holds the text of time arguments until the next bind.
 	scratch []byte
 
