@@ -63,6 +63,9 @@ type Driver struct {
 	TxLock bool
 	// Modules are the Go modules whose versions identify the driver.
 	Modules []string
+	// Unsupported, if set, returns why the driver cannot run a database
+	// with options o ("" if it can); such steps are skipped, not failed.
+	Unsupported func(o Options) string
 }
 
 // Open opens a database file at path with the given options.

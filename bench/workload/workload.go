@@ -30,6 +30,11 @@ type Run struct {
 
 // Open opens (creating) the database file name.db in the run's directory.
 func (r *Run) Open(name string, o Options) (*sql.DB, error) {
+	if r.Driver.Unsupported != nil {
+		if why := r.Driver.Unsupported(o); why != "" {
+			return nil, &SkipError{Reason: name + ": " + why}
+		}
+	}
 	db, err := r.Driver.Open(filepath.Join(r.Dir, name+".db"), o)
 	if err != nil {
 		return nil, err
@@ -62,7 +67,10 @@ func CheckOptions(db *sql.DB, o Options) error {
 	if o.ForeignKeys {
 		wantFK = 1
 	}
-	if !strings.EqualFold(journal, o.Journal) || syncMode != wantSync || fk != wantFK {
+	// The turso engine's MVCC mode (its BEGIN CONCURRENT) is its WAL mode
+	// with row versions on top.
+	journalOK := strings.EqualFold(journal, o.Journal) || (strings.EqualFold(o.Journal, "WAL") && journal == "mvcc")
+	if !journalOK || syncMode != wantSync || fk != wantFK {
 		return fmt.Errorf("connection has journal_mode=%s synchronous=%d foreign_keys=%d, want %s/%d/%d",
 			journal, syncMode, fk, o.Journal, wantSync, wantFK)
 	}

@@ -36,8 +36,9 @@ import (
 )
 
 // allDrivers in report column order. "raw" is the floor: the same
-// workloads through the turso repository's internal C binding directly.
-var allDrivers = []string{"turso", "mattn", "raw", "modernc", "ncruces", "libsql"}
+// workloads through the turso repository's internal C binding directly;
+// "tursoengine" is the turso driver on Turso's own engine (wasm).
+var allDrivers = []string{"turso", "mattn", "raw", "modernc", "ncruces", "libsql", "tursoengine"}
 
 // Sample is one step of one process, as stored in the raw JSONL file.
 type Sample struct {

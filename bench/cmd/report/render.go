@@ -239,6 +239,23 @@ func renderMarkdown(rep *Report) string {
 		w(".\n\n")
 	}
 
+	// Turso's own engine (wasm), next to mattn and to the libSQL engine of
+	// the same driver.
+	if rep.has("tursoengine") && rep.has("turso") {
+		w("### Turso's engine (`_engine=turso`, wasm under wazero)\n\n")
+		w("Paired ratios in the same rounds: `tursoengine` is the turso driver on Turso's own engine, `turso` the same driver on libSQL. Steps the engine cannot run (rollback-journal modes) are absent.\n\n")
+		w("| workload | tursoengine/mattn | tursoengine/turso (libSQL) |\n|---|---:|---:|\n")
+		for _, step := range raw.Steps {
+			if rep.stat(step, "tursoengine") == nil {
+				continue
+			}
+			rm, _ := rep.ratio(step, "tursoengine", "mattn")
+			rl, _ := rep.ratio(step, "tursoengine", "turso")
+			w("| %s | %s | %s |\n", step, fmtPlain(rm), fmtPlain(rl))
+		}
+		w("\n")
+	}
+
 	// Per-call cost.
 	var perOp []string
 	for _, step := range raw.Steps {
@@ -540,4 +557,12 @@ func (plainTicks) Ticks(min, max float64) []plot.Tick {
 		}
 	}
 	return ts
+}
+
+// fmtPlain formats a ratio without a target, "–" when there is none.
+func fmtPlain(r float64) string {
+	if math.IsNaN(r) {
+		return "–"
+	}
+	return fmt.Sprintf("%.2f", r)
 }
