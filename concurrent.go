@@ -48,16 +48,27 @@ var ErrConflict error = errors.New("turso: concurrent transaction conflict")
 
 // ConflictError is the error of a concurrent transaction that lost a
 // conflict. It matches ErrConflict.
+//
+// On libSQL the driver detects conflicts, at commit, and names the row.
+// Turso's engine detects them itself, at the write (the second writer of
+// a row fails at once), and says only that there was one: Err is then its
+// error, which also matches ErrBusy, and Table and RowID are empty.
 type ConflictError struct {
 	// Table and RowID name the first conflicting row found; Table is ""
-	// when the schema changed.
+	// when the schema changed or the engine did not say.
 	Table string
 	RowID int64
+	// Err is the engine's error when the engine detected the conflict,
+	// else nil.
+	Err *Error
 }
 
 // Error describes the conflict.
 func (e *ConflictError) Error() string {
-	if e.Table == "" {
+	switch {
+	case e.Err != nil:
+		return "turso: concurrent transaction conflict: " + e.Err.Message + " (the transaction was rolled back)"
+	case e.Table == "":
 		return "turso: concurrent transaction conflict: the schema changed since the transaction began"
 	}
 	return fmt.Sprintf("turso: concurrent transaction conflict: row %d of table %s was changed by another transaction since this one began", e.RowID, e.Table)
@@ -65,6 +76,14 @@ func (e *ConflictError) Error() string {
 
 // Is reports whether target is ErrConflict.
 func (e *ConflictError) Is(target error) bool { return target == ErrConflict }
+
+// Unwrap returns the engine's error, if any.
+func (e *ConflictError) Unwrap() error {
+	if e.Err == nil {
+		return nil
+	}
+	return e.Err
+}
 
 // ErrNotWAL is returned when a concurrent transaction is begun on a
 // database that is not in WAL mode.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"database/sql/driver"
+	"errors"
 	"fmt"
 	"sync"
 
@@ -22,6 +23,14 @@ type conn struct {
 	// cc holds the connections of concurrent transactions (concurrent.go);
 	// while one runs, ec and cache are those of its overlay.
 	cc *ccConn
+	// inTx is set while a transaction of the engine's own (a tx, not a
+	// ccTx) runs.
+	inTx bool
+	// aborted is the conflict that made the engine roll back the running
+	// transaction (Turso's engine does so at the conflicting write): its
+	// statements and its Commit fail with it until it ends, rather than
+	// run outside any transaction.
+	aborted error
 	// live is ec for Interrupter, which reads it from other goroutines.
 	liveMu sync.Mutex
 	live   engine.Conn
@@ -109,6 +118,26 @@ func (c *conn) watch(ctx context.Context) (stop func()) {
 	}
 }
 
+// stmtErr turns the failure of a statement, query, into the driver's
+// error (wrapErr). A conflict inside a transaction marks the transaction
+// aborted: the engine has rolled it back.
+func (c *conn) stmtErr(err error, query string) error {
+	err = wrapErr(err, query)
+	if c.inTx && c.aborted == nil && errors.Is(err, ErrConflict) {
+		c.aborted = err
+	}
+	return err
+}
+
+// checkAborted fails a statement of a transaction that a conflict
+// aborted.
+func (c *conn) checkAborted() error {
+	if c.aborted == nil {
+		return nil
+	}
+	return fmt.Errorf("turso: the transaction was rolled back after it lost a conflict; roll it back and run it again: %w", c.aborted)
+}
+
 // Prepare prepares a statement; see PrepareContext.
 func (c *conn) Prepare(query string) (driver.Stmt, error) {
 	return c.PrepareContext(context.Background(), query)
@@ -148,6 +177,9 @@ func (c *conn) ExecContext(ctx context.Context, query string, args []driver.Name
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
+	if err := c.checkAborted(); err != nil {
+		return nil, err
+	}
 	stop := c.watch(ctx)
 	defer stop()
 	res := result{}
@@ -171,7 +203,7 @@ func (c *conn) ExecContext(ctx context.Context, query string, args []driver.Name
 		res.changes, res.lastInsertID, err = p.s.Exec(vals)
 		c.release(p, tail == "")
 		if err != nil {
-			return nil, ctxErr(ctx, wrapErr(err, p.query))
+			return nil, ctxErr(ctx, c.stmtErr(err, p.query))
 		}
 		query = tail
 	}
@@ -189,6 +221,9 @@ func (c *conn) QueryContext(ctx context.Context, query string, args []driver.Nam
 		return nil, driver.ErrBadConn
 	}
 	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if err := c.checkAborted(); err != nil {
 		return nil, err
 	}
 	stop := c.watch(ctx)
@@ -221,7 +256,7 @@ func (c *conn) QueryContext(ctx context.Context, query string, args []driver.Nam
 		vals, err := p.bind(stmtArgs)
 		if err == nil {
 			_, _, err = p.s.Exec(vals)
-			err = ctxErr(ctx, wrapErr(err, p.query))
+			err = ctxErr(ctx, c.stmtErr(err, p.query))
 		}
 		c.release(p, false)
 		if err != nil {
@@ -246,7 +281,7 @@ func (c *conn) start(ctx context.Context, p *prepared, args []driver.NamedValue,
 	if err != nil {
 		c.finish(p)
 		stop()
-		return nil, ctxErr(ctx, wrapErr(err, p.query))
+		return nil, ctxErr(ctx, c.stmtErr(err, p.query))
 	}
 	width := -1
 	if hasRow {
@@ -356,6 +391,7 @@ func (c *conn) BeginTx(ctx context.Context, opts driver.TxOptions) (driver.Tx, e
 		}
 		c.readOnlyTx = true
 	}
+	c.inTx = true
 	return &tx{c: c}, nil
 }
 

@@ -21,6 +21,12 @@ func TestDriver(t *testing.T) {
 	drivertest.Run(t, drivertest.Engine{Name: "libsql"})
 }
 
+// TestConcurrentSuite runs the suite of concurrent transactions that both
+// engines share on libSQL, where the driver builds them on WAL.
+func TestConcurrentSuite(t *testing.T) {
+	drivertest.RunConcurrent(t, drivertest.Engine{Name: "libsql", ConcurrentParams: "_journal_mode=WAL"})
+}
+
 func TestEngineVersion(t *testing.T) {
 	if v := turso.EngineVersion(); !strings.HasPrefix(v, "libsql 3.45") {
 		t.Errorf("EngineVersion() = %q, want libsql 3.45.x", v)

@@ -120,7 +120,8 @@ var errNoDefaultEngine = errors.New(`turso: this program was built without cgo, 
 var errClosed = errors.New("turso: use of a closed connection, statement or rows")
 
 // wrapErr turns an engine failure into an *Error carrying the SQL that
-// failed. Other errors pass through unchanged.
+// failed, inside a *ConflictError when the engine reports a conflict of a
+// concurrent transaction. Other errors pass through unchanged.
 func wrapErr(err error, sql string) error {
 	var ee *engine.Error
 	if !errors.As(err, &ee) {
@@ -129,7 +130,11 @@ func wrapErr(err error, sql string) error {
 		}
 		return err
 	}
-	return &Error{Code: ee.Code, ExtendedCode: ee.ExtendedCode, SystemErrno: ee.SystemErrno, Message: ee.Message, SQL: sql}
+	e := &Error{Code: ee.Code, ExtendedCode: ee.ExtendedCode, SystemErrno: ee.SystemErrno, Message: ee.Message, SQL: sql}
+	if ee.Conflict {
+		return &ConflictError{Err: e}
+	}
+	return e
 }
 
 // ctxErr returns the context's error in place of err when the context ended

@@ -59,7 +59,7 @@ func (r *rows) Next(dest []driver.Value) error {
 		hasRow, err := r.p.s.Step()
 		if err != nil {
 			r.done = true
-			return ctxErr(r.ctx, wrapErr(err, r.p.query))
+			return ctxErr(r.ctx, r.c.stmtErr(err, r.p.query))
 		}
 		if !hasRow {
 			r.done = true

@@ -61,7 +61,7 @@ func (s *stmt) ExecContext(ctx context.Context, args []driver.NamedValue) (drive
 	changes, id, err := s.p.s.Exec(vals)
 	stop()
 	if err != nil {
-		return nil, ctxErr(ctx, wrapErr(err, s.query))
+		return nil, ctxErr(ctx, s.c.stmtErr(err, s.query))
 	}
 	return result{changes: changes, lastInsertID: id}, nil
 }
@@ -81,7 +81,10 @@ func (s *stmt) check(ctx context.Context) error {
 	if s.closed || s.c.closed {
 		return errClosed
 	}
-	return ctx.Err()
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	return s.c.checkAborted()
 }
 
 // CheckNamedValue converts arguments as the connection does.

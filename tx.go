@@ -15,14 +15,20 @@ var _ driver.Tx = (*tx)(nil)
 
 // Commit commits the transaction. If COMMIT fails, the transaction is
 // rolled back (as mattn/go-sqlite3 does), since database/sql considers it
-// over either way, and the COMMIT error is returned.
+// over either way, and the COMMIT error is returned. A transaction that a
+// conflict aborted (see conn.aborted) fails with that conflict.
 func (t *tx) Commit() error {
 	if err := t.begin(); err != nil {
 		return err
 	}
 	defer t.end()
+	if t.c.aborted != nil {
+		// A conflict rolled the transaction back: it cannot commit.
+		return t.c.aborted
+	}
 	if err := t.c.execSimple(context.Background(), "COMMIT"); err != nil {
 		if !t.c.ec.Autocommit() {
+			t.c.aborted = nil // let ROLLBACK run
 			t.c.execSimple(context.Background(), "ROLLBACK")
 		}
 		return err
@@ -38,6 +44,7 @@ func (t *tx) Rollback() error {
 		return err
 	}
 	defer t.end()
+	t.c.aborted = nil // ROLLBACK ends an aborted transaction as any other
 	if t.c.ec.Autocommit() {
 		return nil
 	}
@@ -56,6 +63,7 @@ func (t *tx) begin() error {
 // query_only.
 func (t *tx) end() {
 	t.done = true
+	t.c.inTx, t.c.aborted = false, nil
 	if t.c.readOnlyTx {
 		t.c.readOnlyTx = false
 		restore := t.c.cfg.pragma("query_only")

@@ -1,14 +1,18 @@
 // Package compat holds the compatibility suite of the turso driver: SQLite's
 // sqllogictest corpus run against turso and mattn/go-sqlite3 (see package
 // slt and the commands under compat/cmd), and Go-level behaviour cases
-// compared between the two drivers (package behave).
+// compared between the two drivers (package behave). The report adds a
+// third column, the turso driver on Turso's own engine (_engine=turso),
+// whose command lives in the tursowasm module, which links that engine
+// and which this module cannot require.
 //
 // The two drivers cannot be linked into one binary (both define the
 // sqlite3_* symbols), so every command and test binary links one of them:
 //
 //	go run ./compat/cmd/slt-turso [-json FILE] [-q] [-v] [PATH...]  # corpus on turso
 //	go run ./compat/cmd/slt-mattn [-json FILE] [-q] [-v] [PATH...]  # corpus on mattn
-//	go run ./compat/cmd/report                 # both, side by side, into compat/RESULTS.md
+//	go run ./compat/cmd/report                 # all three, side by side, into compat/RESULTS.md
+//	cd tursowasm && go run ./cmd/slt-turso-engine [...]  # corpus on turso, _engine=turso
 //	go run ./compat/cmd/behave-turso           # behaviour cases on turso
 //	go run ./compat/cmd/behave-mattn > compat/behave/testdata/mattn.golden
 //	go test ./compat/...                       # runner tests, corpus and behaviour on turso

@@ -44,3 +44,15 @@ func TestDriver(t *testing.T) {
 	}
 	drivertest.Run(t, engine0_7_2)
 }
+
+// TestConcurrentSuite runs the suite of concurrent transactions on Turso's
+// engine, where _txlock=concurrent puts the database in MVCC mode and
+// BeginConcurrent is the engine's own BEGIN CONCURRENT.
+func TestConcurrentSuite(t *testing.T) {
+	if !tursowasm.Available() {
+		t.Skip("the Turso wasm is not built in: run sh tursowasm/fetch.sh")
+	}
+	e := engine0_7_2
+	e.ConcurrentParams = "_txlock=concurrent"
+	drivertest.RunConcurrent(t, e)
+}

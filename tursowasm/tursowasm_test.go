@@ -6,6 +6,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/turso-go/turso"
@@ -85,7 +86,8 @@ func TestMain(m *testing.M) {
 
 // TestTxLockConcurrent runs two BEGIN CONCURRENT transactions through
 // database/sql: disjoint writes both commit, writes to one row conflict
-// and the loser fails with ErrBusy.
+// and the loser fails with an error that matches ErrConflict, and ErrBusy
+// (the engine's code) too, and carries the engine's message.
 func TestTxLockConcurrent(t *testing.T) {
 	db, _ := openDB(t, "&_txlock=concurrent")
 	if _, err := db.Exec("CREATE TABLE acct (id INTEGER PRIMARY KEY, bal INTEGER); INSERT INTO acct VALUES (1, 100), (2, 100)"); err != nil {
@@ -112,8 +114,12 @@ func TestTxLockConcurrent(t *testing.T) {
 	} else {
 		tx2.Rollback()
 	}
-	if !errors.Is(err, turso.ErrBusy) {
-		t.Errorf("conflicting write: %v, want ErrBusy", err)
+	if !errors.Is(err, turso.ErrConflict) || !errors.Is(err, turso.ErrBusy) {
+		t.Errorf("conflicting write: %v, want ErrConflict and ErrBusy", err)
+	}
+	var ce *turso.ConflictError
+	if !errors.As(err, &ce) || ce.Err == nil || !strings.Contains(ce.Err.Message, "Write-write conflict") {
+		t.Errorf("conflict error %#v, want the engine's Write-write conflict in Err", ce)
 	}
 	if err := tx1.Commit(); err != nil {
 		t.Fatal(err)

@@ -66,6 +66,12 @@ type Engine struct {
 	// ("_journal=truncate"), that do not take effect on the engine (it
 	// ignores or refuses the pragma), each with the reason.
 	UnsupportedParams map[string]string
+
+	// ConcurrentParams are the DSN parameters of a pool whose database
+	// takes concurrent transactions, for RunConcurrent: libSQL's need WAL
+	// ("_journal_mode=WAL"), Turso's engine MVCC ("_txlock=concurrent"
+	// turns it on).
+	ConcurrentParams string
 }
 
 // Run runs the whole suite on e, one subtest per behaviour. It fails at

@@ -35,9 +35,11 @@ var errorCodes = []struct {
 	{"foreign key constraint failed", engine.CodeConstraint, engine.CodeConstraint | 3<<8}, // a deferred one, at commit
 	{"constraint failed", engine.CodeConstraint, engine.CodeConstraint},
 	{"Database snapshot is stale", engine.CodeBusy, engine.CodeBusy | 2<<8},
-	{"Write-write conflict", engine.CodeBusy, engine.CodeBusy},
+	// The conflicts (see conflicts), as SQLite's BEGIN CONCURRENT reports
+	// its own: SQLITE_BUSY_SNAPSHOT.
+	{"Write-write conflict", engine.CodeBusy, engine.CodeBusy | 2<<8},
+	{"Commit dependency aborted", engine.CodeBusy, engine.CodeBusy | 2<<8},
 	{"Conflict: ", engine.CodeBusy, engine.CodeBusy},
-	{"Commit dependency aborted", engine.CodeBusy, engine.CodeBusy},
 	{"Database is busy", engine.CodeBusy, engine.CodeBusy},
 	{"database is locked", engine.CodeBusy, engine.CodeBusy},
 	{"SQL statements in progress", engine.CodeBusy, engine.CodeBusy},
@@ -54,6 +56,12 @@ var errorCodes = []struct {
 	{"I/O error", engine.CodeIOErr, engine.CodeIOErr},
 	{"parameter index", engine.CodeRange, engine.CodeRange},
 }
+
+// conflicts are the messages of MVCC's conflict detection. It detects a
+// write-write conflict eagerly, at the write: the second writer of a row
+// fails at once, and the engine rolls its transaction back whole. A
+// transaction whose commit depended on one that aborted fails likewise.
+var conflicts = []string{"Write-write conflict", "Commit dependency aborted"}
 
 // toError turns a failure of a call into the module into an
 // *engine.Error. Failures other than JavaScript exceptions (a trap, a
@@ -82,6 +90,12 @@ func toError(err error) error {
 	for _, m := range errorCodes {
 		if strings.Contains(msg, m.contains) {
 			e.Code, e.ExtendedCode = m.code, m.extended
+			break
+		}
+	}
+	for _, c := range conflicts {
+		if strings.Contains(msg, c) {
+			e.Conflict = true
 			break
 		}
 	}

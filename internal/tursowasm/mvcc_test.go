@@ -9,7 +9,8 @@ import (
 
 // TestBeginConcurrent checks the engine's own MVCC: with journal_mode
 // mvcc, two BEGIN CONCURRENT transactions that write the same row
-// conflict, and the loser fails with a busy-class error.
+// conflict, and the loser fails with a busy-class error marked Conflict,
+// its transaction rolled back whole.
 func TestBeginConcurrent(t *testing.T) {
 	e := testEngine(t)
 	c1, path := openConn(t)
@@ -40,11 +41,13 @@ func TestBeginConcurrent(t *testing.T) {
 		err = c2.Exec("COMMIT")
 	}
 	var ee *engine.Error
-	if !errors.As(err, &ee) || ee.Code != engine.CodeBusy {
-		t.Fatalf("conflicting write: %v, want a busy-class conflict", err)
+	if !errors.As(err, &ee) || ee.Code != engine.CodeBusy || !ee.Conflict {
+		t.Fatalf("conflicting write: %v, want a busy-class error marked Conflict", err)
 	}
 	t.Logf("conflict: %s", ee.Message)
-	c2.Exec("ROLLBACK")
+	if !c2.Autocommit() {
+		t.Error("the loser's transaction is still open after the conflict")
+	}
 	if !c1.Autocommit() {
 		c1.Exec("COMMIT")
 	}

@@ -1,18 +1,23 @@
-// Command report runs the sqllogictest corpus through both drivers and the
-// behaviour cases through both, and writes the side-by-side results to
+// Command report runs the sqllogictest corpus through both drivers, and
+// through the turso driver on Turso's own engine, and the behaviour cases
+// through both drivers, and writes the side-by-side results to
 // compat/RESULTS.md.
 //
 //	go run ./compat/cmd/report [-out compat/RESULTS.md] [PATH...]
 //
 // It builds slt-mattn, slt-turso, behave-mattn and behave-turso into a
-// temporary directory (the two drivers cannot share a binary), runs the
-// two slt commands alternately file by file with -json, and merges their
-// results: per file the records, pass/fail per driver and time per driver,
-// then every record on which the drivers disagree or fail, explained by
-// its allow-list reason, then the behaviour differences with their
-// documented exceptions. If turso does not build, the report says so and
-// shows mattn alone. The exit status is non-zero when anything is
-// unexplained.
+// temporary directory (the two drivers cannot share a binary), and
+// slt-turso-engine with go build in the tursowasm module (which links the
+// engine; its wasm must have been fetched with sh tursowasm/fetch.sh), runs
+// the three slt commands in turn file by file with -json, and merges their
+// results: per file the records, pass/fail per driver and time per driver
+// (and turso-engine's pass rate), then every record on which mattn and
+// turso disagree or fail, explained by its allow-list reason, then
+// turso-engine's failures grouped by cause (causes.go), then the behaviour
+// differences with their documented exceptions. If a driver does not
+// build, the report says so and shows the others. The exit status is
+// non-zero when anything is unexplained; turso-engine's failures, grouped
+// by cause, and its absence count as explained.
 package main
 
 import (
@@ -38,17 +43,28 @@ import (
 
 // side is one driver's tools and results.
 type side struct {
-	name       string // "mattn" or "turso"
-	slt        string // binary path
-	behave     string // binary path
-	buildErr   error
-	results    map[string]*slt.FileResult
-	stale      []string
-	behaveOut  string
-	behaveErr  error
-	total      slt.FileResult
-	runErrors  []string
-	sqliteVers string
+	name string // "mattn", "turso" or "turso-engine"
+	// dir is the module directory, relative to the repository root, that
+	// the side's commands build in: "." or "tursowasm", the module that
+	// links Turso's engine, which the root module cannot require.
+	dir string
+	// sltPkg and behavePkg are the packages of its commands, in dir;
+	// behavePkg is "" for a side without behaviour cases.
+	sltPkg, behavePkg string
+	// engineColumn marks the turso-engine side: its failures are not
+	// reviewed in the allow-list but grouped by cause, and do not count as
+	// unexplained.
+	engineColumn bool
+	slt          string // binary path
+	behave       string // binary path
+	buildErr     error
+	results      map[string]*slt.FileResult
+	stale        []string
+	behaveOut    string
+	behaveErr    error
+	total        slt.FileResult
+	runErrors    []string
+	sqliteVers   string
 }
 
 func main() {
@@ -109,15 +125,27 @@ func run(out string, paths []string) error {
 	}
 	defer os.RemoveAll(tmp)
 
-	sides := []*side{{name: "mattn"}, {name: "turso"}}
+	sides := []*side{
+		{name: "mattn", dir: ".", sltPkg: "./compat/cmd/slt-mattn", behavePkg: "./compat/cmd/behave-mattn"},
+		{name: "turso", dir: ".", sltPkg: "./compat/cmd/slt-turso", behavePkg: "./compat/cmd/behave-turso"},
+		{name: "turso-engine", dir: "tursowasm", sltPkg: "./cmd/slt-turso-engine", engineColumn: true},
+	}
 	for _, s := range sides {
 		s.slt = filepath.Join(tmp, "slt-"+s.name)
 		s.behave = filepath.Join(tmp, "behave-"+s.name)
 		s.results = map[string]*slt.FileResult{}
 		logf("building %s tools", s.name)
-		s.buildErr = goBuild(root, s.slt, "./compat/cmd/slt-"+s.name)
+		dir := filepath.Join(root, s.dir)
+		if s.engineColumn {
+			if _, err := os.Stat(filepath.Join(dir, "wasm", "turso.wasm32-wasi.wasm")); err != nil {
+				s.buildErr = fmt.Errorf("the engine's wasm is not fetched (run sh tursowasm/fetch.sh): %w", err)
+			}
+		}
 		if s.buildErr == nil {
-			s.buildErr = goBuild(root, s.behave, "./compat/cmd/behave-"+s.name)
+			s.buildErr = goBuild(dir, s.slt, s.sltPkg)
+		}
+		if s.buildErr == nil && s.behavePkg != "" {
+			s.buildErr = goBuild(dir, s.behave, s.behavePkg)
 		}
 		if s.buildErr != nil {
 			logf("%s does not build: %v", s.name, s.buildErr)
@@ -135,7 +163,7 @@ func run(out string, paths []string) error {
 		}
 	}
 	for _, s := range sides {
-		if s.buildErr != nil {
+		if s.buildErr != nil || s.behavePkg == "" {
 			continue
 		}
 		cmd := exec.Command(s.behave)
@@ -260,47 +288,52 @@ func mdEscape(s string) string {
 
 // write renders the report and returns the number of unexplained items.
 func write(b *bytes.Buffer, corpus string, files []string, sides []*side, golden string, elapsed time.Duration) int {
-	m, t := sides[0], sides[1]
+	m, t, e := sides[0], sides[1], sides[2]
 	unexplained := 0
 	p := func(format string, args ...any) { fmt.Fprintf(b, format, args...) }
 
-	p("# Compatibility results: turso vs mattn/go-sqlite3\n\n")
+	p("# Compatibility results: turso vs mattn/go-sqlite3, and Turso's engine\n\n")
 	p("Generated by `go run ./compat/cmd/report` (do not edit by hand). Go %s, %s/%s.\n\n", runtime.Version(), runtime.GOOS, runtime.GOARCH)
-	p("- Corpus: SQLite's sqllogictest scripts in `../shared/sqllogictest` (%d files), each run on a fresh database file (synchronous=OFF, journal_mode=%s) by `slt-mattn` and `slt-turso`, alternately file by file.\n", len(files), cli.DefaultJournalMode)
-	p("- Engines: mattn/go-sqlite3 links SQLite %s; turso links libSQL (SQLite %s).\n", orNA(m.sqliteVers), orNA(t.sqliteVers))
-	p("- Cells read `passed / failed`; skipped records (`skipif`/`onlyif` for other engines) are counted in the totals only. Allowed failures are the reviewed entries of `compat/allowlist.txt`.\n")
+	p("- Corpus: SQLite's sqllogictest scripts in `../shared/sqllogictest` (%d files), each run on a fresh database file (synchronous=OFF, journal_mode=%s) by `slt-mattn`, `slt-turso` and `slt-turso-engine`, in turn file by file.\n", len(files), cli.DefaultJournalMode)
+	p("- Engines: mattn/go-sqlite3 links SQLite %s; turso links libSQL (SQLite %s); turso-engine is the turso driver on Turso's own engine, the Rust rewrite of SQLite (`_engine=turso`: npm @tursodatabase/database-wasm 0.7.2 under wazero, built from `tursowasm/cmd/slt-turso-engine`).\n", orNA(m.sqliteVers), orNA(t.sqliteVers))
+	p("- Cells read `passed / failed`; skipped records (`skipif`/`onlyif` for other engines) are counted in the totals only. Allowed failures are the reviewed entries of `compat/allowlist.txt`. Pass rates are passed / (passed + failed + allowed).\n")
+	p("- turso-engine's failures are not reviewed one by one: they are [grouped by cause](#turso-engine-divergences-by-cause) and count as explained, the engine being experimental.\n")
 	p("- Wall time of the whole report: %s.\n\n", elapsed.Round(time.Second))
 	for _, s := range sides {
 		if s.buildErr != nil {
-			unexplained++
+			if !s.engineColumn {
+				unexplained++
+			}
 			p("**%s could not be built**, so it has no results:\n\n```\n%s\n```\n\n", s.name, s.buildErr)
 		}
 	}
 
-	p("## Totals\n\n| driver | records | passed | failed | allowed | skipped | time |\n|---|---:|---:|---:|---:|---:|---:|\n")
+	p("## Totals\n\n| driver | records | passed | failed | allowed | skipped | pass rate | time |\n|---|---:|---:|---:|---:|---:|---:|---:|\n")
 	for _, s := range sides {
 		if s.buildErr != nil {
-			p("| %s | n/a | n/a | n/a | n/a | n/a | n/a |\n", s.name)
+			p("| %s | n/a | n/a | n/a | n/a | n/a | n/a | n/a |\n", s.name)
 			continue
 		}
-		p("| %s | %d | %d | %d | %d | %d | %.1fs |\n", s.name, s.total.Records, s.total.Passed, s.total.Failed,
-			s.total.Allowed, s.total.Skipped, s.total.Duration.Seconds())
+		p("| %s | %d | %d | %d | %d | %d | %s | %.1fs |\n", s.name, s.total.Records, s.total.Passed, s.total.Failed,
+			s.total.Allowed, s.total.Skipped, passRate(&s.total), s.total.Duration.Seconds())
 	}
 	p("\n")
 
-	p("## Per file\n\n| file | records | mattn pass / fail | mattn time | turso pass / fail | turso time |\n|---|---:|---:|---:|---:|---:|\n")
+	p("## Per file\n\n| file | records | mattn pass / fail | mattn time | turso pass / fail | turso time | turso-engine pass / fail | turso-engine pass rate | turso-engine time |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|\n")
 	for _, f := range files {
 		rel := compat.RelName(corpus, f)
-		mr, tr := m.results[rel], t.results[rel]
+		mr, tr, er := m.results[rel], t.results[rel], e.results[rel]
 		recs := 0
-		if mr != nil {
-			recs = mr.Records
-		} else if tr != nil {
-			recs = tr.Records
+		for _, r := range []*slt.FileResult{mr, tr, er} {
+			if r != nil {
+				recs = r.Records
+				break
+			}
 		}
 		mc, mt := cell(mr)
 		tc, tt := cell(tr)
-		p("| %s | %d | %s | %s | %s | %s |\n", rel, recs, mc, mt, tc, tt)
+		ec, et := cell(er)
+		p("| %s | %d | %s | %s | %s | %s | %s | %s | %s |\n", rel, recs, mc, mt, tc, tt, ec, passRate(er), et)
 	}
 	p("\n")
 
@@ -312,7 +345,7 @@ func write(b *bytes.Buffer, corpus string, files []string, sides []*side, golden
 	}
 	fails := map[key][2]*slt.Failure{}
 	var keys []key
-	for i, s := range sides {
+	for i, s := range sides[:2] {
 		for _, r := range s.results {
 			for k := range r.Failures {
 				f := &r.Failures[k]
@@ -332,6 +365,7 @@ func write(b *bytes.Buffer, corpus string, files []string, sides []*side, golden
 		}
 		return a.line - b.line
 	})
+	p("Between mattn and turso (libSQL); turso-engine has [its own section](#turso-engine-divergences-by-cause).\n\n")
 	if len(keys) == 0 {
 		p("None: every record that ran passed on both drivers.\n\n")
 	} else {
@@ -361,7 +395,7 @@ func write(b *bytes.Buffer, corpus string, files []string, sides []*side, golden
 		}
 		p("\n")
 	}
-	for _, s := range sides {
+	for _, s := range sides[:2] {
 		for _, st := range s.stale {
 			unexplained++
 			p("- **stale allow-list entry** for %s: %s\n", s.name, st)
@@ -372,10 +406,13 @@ func write(b *bytes.Buffer, corpus string, files []string, sides []*side, golden
 		}
 	}
 
+	writeEngineCauses(b, e)
+
 	// Behaviour comparison.
 	p("## Behaviour cases (compat/behave)\n\n")
 	p("The same Go-level cases (type round trips, time formats, declared-type conversions, error codes, LastInsertId/RowsAffected, NULL handling, named parameters, multi-statement Exec, ColumnTypes, busy behaviour, transactions) run through `behave-mattn` and `behave-turso`; mattn's output is the reference (`compat/behave/testdata/mattn.golden`).\n\n")
-	for _, s := range sides {
+	p("turso-engine runs no behaviour cases yet: the behaviour suite of the driver (`internal/drivertest`, run by `cd tursowasm && go test`) covers it instead.\n\n")
+	for _, s := range sides[:2] {
 		if s.behaveErr != nil {
 			unexplained++
 			p("- **behave-%s failed**: %v\n", s.name, s.behaveErr)
@@ -411,6 +448,19 @@ func write(b *bytes.Buffer, corpus string, files []string, sides []*side, golden
 		p("- **stale behaviour exception** `%s` (%s): the difference is gone, remove it from compat/behave/compare.go.\n", e.Pattern, e.Reason)
 	}
 	return unexplained
+}
+
+// passRate renders a result's pass rate over the records that ran, or
+// n/a.
+func passRate(r *slt.FileResult) string {
+	if r == nil {
+		return "n/a"
+	}
+	ran := r.Passed + r.Failed + r.Allowed
+	if ran == 0 {
+		return "n/a"
+	}
+	return fmt.Sprintf("%.2f%%", 100*float64(r.Passed)/float64(ran))
 }
 
 func orNA(s string) string {

@@ -52,11 +52,21 @@ const DefaultJournalMode = "memory"
 // database file, one connection, PRAGMA synchronous=OFF as the reference
 // harness sets, and the given journal mode (empty: DefaultJournalMode).
 func OpenFunc(driver, journalMode string) func(path string) (*sql.DB, error) {
+	return OpenFuncParams(driver, "", journalMode)
+}
+
+// OpenFuncParams is OpenFunc with DSN parameters added to every database's
+// path (e.g. "_engine=turso"; empty for none).
+func OpenFuncParams(driver, params, journalMode string) func(path string) (*sql.DB, error) {
 	if journalMode == "" {
 		journalMode = DefaultJournalMode
 	}
 	return func(path string) (*sql.DB, error) {
-		db, err := sql.Open(driver, path)
+		dsn := path
+		if params != "" {
+			dsn += "?" + params
+		}
+		db, err := sql.Open(driver, dsn)
 		if err != nil {
 			return nil, err
 		}
@@ -80,8 +90,19 @@ func Main(name, driver string) int {
 	return Run(name, driver, os.Args[1:], os.Stdout, os.Stderr)
 }
 
+// MainParams is Main with DSN parameters that every test database's DSN
+// carries, e.g. "_engine=turso" for the turso driver on Turso's engine.
+func MainParams(name, driver, params string) int {
+	return RunParams(name, driver, params, os.Args[1:], os.Stdout, os.Stderr)
+}
+
 // Run is Main with explicit arguments and output streams.
 func Run(name, driver string, args []string, stdout, stderr io.Writer) int {
+	return RunParams(name, driver, "", args, stdout, stderr)
+}
+
+// RunParams is MainParams with explicit arguments and output streams.
+func RunParams(name, driver, params string, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("slt-"+name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	jsonOut := fs.String("json", "", "write per-file results as JSON to `FILE`")
@@ -149,7 +170,7 @@ func Run(name, driver string, args []string, stdout, stderr io.Writer) int {
 	var doneRecords int
 	fileIdx := 0
 	runner := &slt.Runner{
-		Open:    OpenFunc(driver, *journal),
+		Open:    OpenFuncParams(driver, params, *journal),
 		Engine:  *engine,
 		Timeout: *timeout,
 	}

@@ -119,3 +119,41 @@ func TestRunJSON(t *testing.T) {
 		}
 	}
 }
+
+// TestOpenFuncParams checks that DSN parameters reach every test
+// database, and that a bad one fails the open.
+func TestOpenFuncParams(t *testing.T) {
+	tests := []struct {
+		params  string
+		wantFK  int
+		wantErr bool
+	}{
+		{"", 0, false},
+		{"_fk=1", 1, false},
+		{"_fk=maybe", 0, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.params, func(t *testing.T) {
+			db, err := OpenFuncParams("sqlite3", tt.params, "")(filepath.Join(t.TempDir(), "p.db"))
+			if tt.wantErr {
+				if err == nil {
+					db.Close()
+					t.Fatal("open succeeded, want an error")
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer db.Close()
+			var fk int
+			if err := db.QueryRow("PRAGMA foreign_keys").Scan(&fk); err != nil || fk != tt.wantFK {
+				t.Errorf("foreign_keys = %d, %v; want %d", fk, err, tt.wantFK)
+			}
+			var mode string
+			if err := db.QueryRow("PRAGMA journal_mode").Scan(&mode); err != nil || mode != DefaultJournalMode {
+				t.Errorf("journal_mode = %q, %v; want %s", mode, err, DefaultJournalMode)
+			}
+		})
+	}
+}
