@@ -37,9 +37,11 @@ type Env struct {
 	Path string
 
 	driver string
-	name   string
-	lines  []string
-	dbs    []*sql.DB
+	// extra are DSN parameters added to every handle (e.g. "_engine=turso").
+	extra string
+	name  string
+	lines []string
+	dbs   []*sql.DB
 }
 
 // Open opens another handle on the database file with driver parameters
@@ -47,8 +49,13 @@ type Env struct {
 // the case ends.
 func (e *Env) Open(params string) (*sql.DB, error) {
 	dsn := e.Path
-	if params != "" {
+	switch {
+	case params != "" && e.extra != "":
+		dsn += "?" + params + "&" + e.extra
+	case params != "":
 		dsn += "?" + params
+	case e.extra != "":
+		dsn += "?" + e.extra
 	}
 	db, err := sql.Open(e.driver, dsn)
 	if err != nil {
@@ -89,8 +96,14 @@ type Case struct {
 // as driver, each on a fresh database file, and writes their lines to w.
 // A case that panics prints the panic as its last line.
 func Run(driver string, cases []Case, w io.Writer) error {
+	return RunParams(driver, "", cases, w)
+}
+
+// RunParams is Run with the DSN parameters extra (e.g. "_engine=turso")
+// added to every handle the cases open.
+func RunParams(driver, extra string, cases []Case, w io.Writer) error {
 	for _, c := range cases {
-		lines, err := runCase(driver, c)
+		lines, err := runCase(driver, extra, c)
 		if err != nil {
 			return err
 		}
@@ -103,13 +116,13 @@ func Run(driver string, cases []Case, w io.Writer) error {
 	return nil
 }
 
-func runCase(driver string, c Case) (lines []string, err error) {
+func runCase(driver, extra string, c Case) (lines []string, err error) {
 	dir, err := os.MkdirTemp("", "behave-*")
 	if err != nil {
 		return nil, err
 	}
 	defer os.RemoveAll(dir)
-	env := &Env{driver: driver, name: c.Name, Path: filepath.Join(dir, "test.db")}
+	env := &Env{driver: driver, extra: extra, name: c.Name, Path: filepath.Join(dir, "test.db")}
 	defer func() {
 		for i := len(env.dbs) - 1; i >= 0; i-- {
 			env.dbs[i].Close()
@@ -131,8 +144,12 @@ func runCase(driver string, c Case) (lines []string, err error) {
 
 // Main prints every case of [Cases] run through driver on stdout and
 // returns the exit status; it is all of the behave-* commands.
-func Main(driver string) int {
-	if err := Run(driver, Cases(), os.Stdout); err != nil {
+func Main(driver string) int { return MainParams(driver, "") }
+
+// MainParams is Main with DSN parameters added to every handle, for a
+// driver's other engines (behave-turso-engine: "_engine=turso").
+func MainParams(driver, extra string) int {
+	if err := RunParams(driver, extra, Cases(), os.Stdout); err != nil {
 		fmt.Fprintln(os.Stderr, "behave:", err)
 		return 1
 	}

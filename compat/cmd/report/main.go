@@ -128,7 +128,7 @@ func run(out string, paths []string) error {
 	sides := []*side{
 		{name: "mattn", dir: ".", sltPkg: "./compat/cmd/slt-mattn", behavePkg: "./compat/cmd/behave-mattn"},
 		{name: "turso", dir: ".", sltPkg: "./compat/cmd/slt-turso", behavePkg: "./compat/cmd/behave-turso"},
-		{name: "turso-engine", dir: "tursowasm", sltPkg: "./cmd/slt-turso-engine", engineColumn: true},
+		{name: "turso-engine", dir: "tursowasm", sltPkg: "./cmd/slt-turso-engine", behavePkg: "./cmd/behave-turso-engine", engineColumn: true},
 	}
 	for _, s := range sides {
 		s.slt = filepath.Join(tmp, "slt-"+s.name)
@@ -411,7 +411,6 @@ func write(b *bytes.Buffer, corpus string, files []string, sides []*side, golden
 	// Behaviour comparison.
 	p("## Behaviour cases (compat/behave)\n\n")
 	p("The same Go-level cases (type round trips, time formats, declared-type conversions, error codes, LastInsertId/RowsAffected, NULL handling, named parameters, multi-statement Exec, ColumnTypes, busy behaviour, transactions) run through `behave-mattn` and `behave-turso`; mattn's output is the reference (`compat/behave/testdata/mattn.golden`).\n\n")
-	p("turso-engine runs no behaviour cases yet: the behaviour suite of the driver (`internal/drivertest`, run by `cd tursowasm && go test`) covers it instead.\n\n")
 	for _, s := range sides[:2] {
 		if s.behaveErr != nil {
 			unexplained++
@@ -447,7 +446,55 @@ func write(b *bytes.Buffer, corpus string, files []string, sides []*side, golden
 		unexplained++
 		p("- **stale behaviour exception** `%s` (%s): the difference is gone, remove it from compat/behave/compare.go.\n", e.Pattern, e.Reason)
 	}
+	writeEngineBehaviour(b, m, e)
 	return unexplained
+}
+
+// writeEngineBehaviour compares the behaviour cases of Turso's engine with
+// mattn's, per case: the engine is experimental, so its differences are
+// listed and counted, not reviewed line by line (the driver's behaviour
+// suite states the reason of each known gap).
+func writeEngineBehaviour(b *bytes.Buffer, m, e *side) {
+	p := func(format string, args ...any) { fmt.Fprintf(b, format, args...) }
+	p("### turso-engine\n\n")
+	switch {
+	case e.buildErr != nil:
+		p("Not run: %v\n\n", e.buildErr)
+		return
+	case e.behaveErr != nil:
+		p("behave-turso-engine failed: %v\n\n", e.behaveErr)
+		return
+	case m.buildErr != nil:
+		p("Not compared: mattn did not build.\n\n")
+		return
+	}
+	diffs, _ := behave.Compare(m.behaveOut, e.behaveOut, nil)
+	p("The same cases through `behave-turso-engine` (`_engine=turso`): %d of %d lines differ from mattn. Per case (the part of the key before the first `/`), with the first differing line as an example; the reasons of the known gaps are in README's Engines section and in `tursowasm/drivertest_test.go`.\n\n", len(diffs), len(behave.ParseOutput(m.behaveOut)))
+	if len(diffs) == 0 {
+		return
+	}
+	type group struct {
+		n     int
+		first behave.Diff
+	}
+	groups := map[string]*group{}
+	var order []string
+	for _, d := range diffs {
+		name, _, _ := strings.Cut(d.Key, "/")
+		g := groups[name]
+		if g == nil {
+			g = &group{first: d}
+			groups[name] = g
+			order = append(order, name)
+		}
+		g.n++
+	}
+	p("| case | lines | example | mattn | turso-engine |\n|---|---:|---|---|---|\n")
+	for _, name := range order {
+		g := groups[name]
+		p("| %s | %d | %s | %s | %s |\n", name, g.n, g.first.Key, mdEscape(g.first.Reference), mdEscape(g.first.Got))
+	}
+	p("\n")
 }
 
 // passRate renders a result's pass rate over the records that ran, or

@@ -1,0 +1,14 @@
+// Command behave-turso-engine prints the behaviour cases of package
+// compat/behave run through the turso driver on Turso's own engine
+// (_engine=turso), to compare with behave-mattn and behave-turso.
+package main
+
+import (
+	"os"
+
+	_ "github.com/turso-go/turso"
+	"github.com/turso-go/turso/compat/behave"
+	_ "github.com/turso-go/turso/tursowasm"
+)
+
+func main() { os.Exit(behave.MainParams("turso", "_engine=turso")) }
