@@ -33,6 +33,15 @@ func TestEngineVersion(t *testing.T) {
 	}
 }
 
+// TestMalformedDSNHidesKey checks that a DSN that does not parse is not
+// echoed in the error, since it may hold the encryption key.
+func TestMalformedDSNHidesKey(t *testing.T) {
+	_, err := turso.NewConnector("x.db?_key=s3cret&_fk=%zz")
+	if err == nil || !strings.Contains(err.Error(), "malformed") || strings.Contains(err.Error(), "s3cret") {
+		t.Fatalf("NewConnector with a malformed DSN = %v; want an error without the key", err)
+	}
+}
+
 func TestBadDSN(t *testing.T) {
 	tests := []struct{ dsn, want string }{
 		{"", "empty data source name"},

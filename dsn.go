@@ -270,7 +270,8 @@ func parseDSN(c *config, dsn string) error {
 	isURI := strings.HasPrefix(path, "file:")
 	params, err := url.ParseQuery(query)
 	if hasQuery && err != nil {
-		return fmt.Errorf("turso: malformed DSN parameters %q: %v", query, err)
+		// The query is not echoed: it may hold _key.
+		return fmt.Errorf("turso: malformed DSN parameters: %v", err)
 	}
 	// Driver parameters, in the fixed order of dsnParams.
 	for _, p := range dsnParams {
