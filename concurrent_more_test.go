@@ -6,57 +6,11 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/turso-go/turso"
 )
-
-// TestConcurrentTxsDoNotBlock opens 8 concurrent transactions that all
-// write before any of them commits: a barrier waits until every one has
-// written, which could never happen if a transaction held a lock while it
-// ran.
-func TestConcurrentTxsDoNotBlock(t *testing.T) {
-	db, _ := ccOpen(t, "_busy_timeout=100", accountsSetup...)
-	const n = 8
-	var written sync.WaitGroup
-	written.Add(n)
-	allWritten := make(chan struct{})
-	go func() { written.Wait(); close(allWritten) }()
-	errs := make(chan error, n)
-	for i := range n {
-		go func() {
-			errs <- func() error {
-				tx, err := turso.BeginConcurrent(context.Background(), db)
-				if err != nil {
-					written.Done()
-					return err
-				}
-				defer tx.Rollback()
-				_, err = tx.Exec("UPDATE acct SET bal = bal + 1 WHERE id = ?", i+1)
-				written.Done()
-				if err != nil {
-					return err
-				}
-				select {
-				case <-allWritten:
-				case <-time.After(10 * time.Second):
-					return errors.New("the other transactions did not all write while this one was open")
-				}
-				return tx.Commit()
-			}()
-		}()
-	}
-	for range n {
-		if err := <-errs; err != nil {
-			t.Fatal(err)
-		}
-	}
-	if got := ccInt(t, db, "SELECT sum(bal) FROM acct"); got != 5000+n {
-		t.Errorf("sum = %d, want %d", got, 5000+n)
-	}
-}
 
 // TestConcurrentAndImmediateWriters mixes concurrent transactions with an
 // ordinary BEGIN IMMEDIATE writer of another pool: the concurrent

@@ -4,13 +4,9 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"math/rand/v2"
 	"path/filepath"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"testing"
-	"time"
 
 	"github.com/turso-go/turso"
 )
@@ -120,51 +116,6 @@ func TestConcurrentSameRowConflicts(t *testing.T) {
 	}
 }
 
-func TestConcurrentSnapshotIsolation(t *testing.T) {
-	db, _ := ccOpen(t, "", accountsSetup...)
-	tx := ccBegin(t, db)
-	if got := ccInt(t, tx, "SELECT count(*) FROM acct"); got != 50 {
-		t.Fatalf("count = %d", got)
-	}
-	ccExec(t, db, "INSERT INTO acct VALUES (1000, 5)")
-	ccExec(t, db, "UPDATE acct SET bal = 0 WHERE id = 3")
-	if got := ccInt(t, tx, "SELECT count(*) FROM acct"); got != 50 {
-		t.Errorf("tx sees %d rows, want the snapshot's 50", got)
-	}
-	if got := ccInt(t, tx, "SELECT bal FROM acct WHERE id = 3"); got != 100 {
-		t.Errorf("tx sees bal %d for row 3, want the snapshot's 100", got)
-	}
-	if err := tx.Rollback(); err != nil {
-		t.Fatal(err)
-	}
-}
-
-func TestConcurrentReadYourWritesAndRollback(t *testing.T) {
-	db, _ := ccOpen(t, "", accountsSetup...)
-	tx := ccBegin(t, db)
-	ccExec(t, tx, "UPDATE acct SET bal = 7 WHERE id = 1")
-	ccExec(t, tx, "INSERT INTO acct VALUES (500, 1)")
-	ccExec(t, tx, "DELETE FROM acct WHERE id = 2")
-	if got := ccInt(t, tx, "SELECT bal FROM acct WHERE id = 1"); got != 7 {
-		t.Errorf("tx reads %d, want its own 7", got)
-	}
-	if got := ccInt(t, tx, "SELECT count(*) FROM acct"); got != 50 {
-		t.Errorf("tx counts %d rows, want 50", got)
-	}
-	if got := ccInt(t, db, "SELECT bal FROM acct WHERE id = 1"); got != 100 {
-		t.Errorf("outside the tx: %d, want 100", got)
-	}
-	if err := tx.Rollback(); err != nil {
-		t.Fatal(err)
-	}
-	if got := ccInt(t, db, "SELECT count(*) FROM acct WHERE id IN (1, 2, 500) AND bal = 100"); got != 2 {
-		t.Errorf("after rollback: %d of rows 1 and 2 intact (and no 500), want 2", got)
-	}
-	if got := ccInt(t, db, "SELECT count(*) FROM acct"); got != 50 {
-		t.Errorf("after rollback: %d rows, want 50", got)
-	}
-}
-
 func TestConcurrentNeedsWAL(t *testing.T) {
 	db, err := sql.Open("turso", filepath.Join(t.TempDir(), "rollback.db"))
 	if err != nil {
@@ -175,101 +126,5 @@ func TestConcurrentNeedsWAL(t *testing.T) {
 	_, err = turso.BeginConcurrent(context.Background(), db)
 	if !errors.Is(err, turso.ErrNotWAL) || !strings.Contains(err.Error(), "delete") {
 		t.Fatalf("got %v, want ErrNotWAL naming the journal mode", err)
-	}
-}
-
-// TestConcurrentBankInvariant moves money between 100 accounts from 8
-// goroutines with RunConcurrent, with think time inside each transaction,
-// and checks that money is neither made nor lost, that no balance goes
-// negative, and that the log has exactly one row per transfer made.
-func TestConcurrentBankInvariant(t *testing.T) {
-	const accounts, workers, initial = 100, 8, 1000
-	transfers := 10000
-	if testing.Short() {
-		transfers = 1000
-	}
-	db, _ := ccOpen(t, "_busy_timeout=10000",
-		"CREATE TABLE acct(id INTEGER PRIMARY KEY, bal INTEGER NOT NULL CHECK (bal >= 0))",
-		"CREATE TABLE xfer(id INTEGER PRIMARY KEY, src INTEGER NOT NULL, dst INTEGER NOT NULL, amount INTEGER NOT NULL)",
-	)
-	for i := 1; i <= accounts; i++ {
-		ccExec(t, db, "INSERT INTO acct VALUES (?, ?)", i, initial)
-	}
-	db.SetMaxOpenConns(workers + 2)
-	ctx := context.Background()
-	var attempts, made, skipped atomic.Int64
-	var wg sync.WaitGroup
-	errs := make(chan error, workers)
-	for w := range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			rng := rand.New(rand.NewPCG(uint64(w), 42))
-			for i := range transfers / workers {
-				src := rng.IntN(accounts) + 1
-				dst := (src+rng.IntN(accounts-1))%accounts + 1
-				amount := int64(rng.IntN(300) + 1)
-				id := w*1_000_000 + i
-				var moved bool
-				err := turso.RunConcurrent(ctx, db, func(tx *sql.Tx) error {
-					attempts.Add(1)
-					moved = false
-					var bal int64
-					if err := tx.QueryRow("SELECT bal FROM acct WHERE id = ?", src).Scan(&bal); err != nil {
-						return err
-					}
-					time.Sleep(200 * time.Microsecond) // think time
-					if bal < amount {
-						return nil
-					}
-					if _, err := tx.Exec("UPDATE acct SET bal = bal - ? WHERE id = ?", amount, src); err != nil {
-						return err
-					}
-					if _, err := tx.Exec("UPDATE acct SET bal = bal + ? WHERE id = ?", amount, dst); err != nil {
-						return err
-					}
-					if _, err := tx.Exec("INSERT INTO xfer VALUES (?, ?, ?, ?)", id, src, dst, amount); err != nil {
-						return err
-					}
-					moved = true
-					return nil
-				})
-				if err != nil {
-					errs <- err
-					return
-				}
-				if moved {
-					made.Add(1)
-				} else {
-					skipped.Add(1)
-				}
-			}
-		}()
-	}
-	wg.Wait()
-	close(errs)
-	for err := range errs {
-		t.Fatal(err)
-	}
-	if got := ccInt(t, db, "SELECT sum(bal) FROM acct"); got != accounts*initial {
-		t.Errorf("total = %d, want %d", got, accounts*initial)
-	}
-	if got := ccInt(t, db, "SELECT count(*) FROM acct WHERE bal < 0"); got != 0 {
-		t.Errorf("%d negative balances", got)
-	}
-	if got := ccInt(t, db, "SELECT count(*) FROM xfer"); got != made.Load() {
-		t.Errorf("log has %d rows, %d transfers were made", got, made.Load())
-	}
-	// Replaying the log from the initial balances gives the final ones.
-	if got := ccInt(t, db, `SELECT count(*) FROM acct a WHERE a.bal != ? 
-		- coalesce((SELECT sum(amount) FROM xfer WHERE src = a.id), 0)
-		+ coalesce((SELECT sum(amount) FROM xfer WHERE dst = a.id), 0)`, initial); got != 0 {
-		t.Errorf("%d accounts disagree with the transfer log", got)
-	}
-	done := made.Load() + skipped.Load()
-	t.Logf("%d transactions committed (%d transfers, %d skipped for lack of funds), %d attempts: %.1f%% retried on conflict",
-		done, made.Load(), skipped.Load(), attempts.Load(), 100*float64(attempts.Load()-done)/float64(attempts.Load()))
-	if done != int64(transfers/workers*workers) {
-		t.Errorf("%d transactions done, want %d", done, transfers)
 	}
 }

@@ -24,7 +24,9 @@ func TestDriver(t *testing.T) {
 // TestConcurrentSuite runs the suite of concurrent transactions that both
 // engines share on libSQL, where the driver builds them on WAL.
 func TestConcurrentSuite(t *testing.T) {
-	drivertest.RunConcurrent(t, drivertest.Engine{Name: "libsql", ConcurrentParams: "_journal_mode=WAL"})
+	// 10,000 transfers: the bank invariant stress test of the concurrent
+	// transactions' issue.
+	drivertest.RunConcurrent(t, drivertest.Engine{Name: "libsql", ConcurrentParams: "_journal_mode=WAL", BankTransfers: 10_000})
 }
 
 func TestEngineVersion(t *testing.T) {

@@ -72,6 +72,9 @@ type Engine struct {
 	// ("_journal_mode=WAL"), Turso's engine MVCC ("_txlock=concurrent"
 	// turns it on).
 	ConcurrentParams string
+	// BankTransfers is how many transfers RunConcurrent's bank invariant
+	// test makes (a tenth of it under -short); 0 means 4000.
+	BankTransfers int
 }
 
 // Run runs the whole suite on e, one subtest per behaviour. It fails at
