@@ -44,29 +44,9 @@ JOIN comments c ON c.articleId = a.id`
 // real: users with articles with comments, one transaction per user; one
 // join reads everything back.
 func realWorkload() Workload {
-	return Workload{
-		Group: "real",
-		Steps: []string{"real/insert", "real/query"},
-		Read:  map[string]bool{"real/query": true},
-		Run: func(r *Run) error {
-			db, err := r.Open("real", DefaultOptions())
-			if err != nil {
-				return err
-			}
-			defer db.Close()
-			if err := createSchema(db); err != nil {
-				return err
-			}
-			s := r.Sizes
-			total := s.RealUsers * s.RealArticles * s.RealComments
-			if err := r.Measure("real/insert", total, func() error {
-				return insertTree(db, s.RealUsers, s.RealArticles, s.RealComments, true)
-			}); err != nil {
-				return err
-			}
-			return r.Measure("real/query", total, func() error { return scanTree(db, RealQuery, total) })
-		},
-	}
+	return treeWorkload("real", func(s Sizes) (int, int, int) {
+		return s.RealUsers, s.RealArticles, s.RealComments
+	}, true, RealQuery)
 }
 
 const ComplexQuery = `SELECT u.id, u.created, u.email, a.id, a.created, a.text, c.id, c.created, c.text
@@ -78,12 +58,22 @@ ORDER BY u.created DESC, a.created DESC, c.created DESC`
 // complex: the whole tree in one transaction, then a join with ORDER BY
 // over all rows.
 func complexWorkload() Workload {
+	return treeWorkload("complex", func(s Sizes) (int, int, int) {
+		return s.ComplexUsers, s.ComplexArticles, s.ComplexComments
+	}, false, ComplexQuery)
+}
+
+// treeWorkload inserts users × articles × comments (one transaction per
+// user with perUserTx, else one in all) as step group/insert, then reads
+// them all back with query as group/query.
+func treeWorkload(group string, sizes func(Sizes) (users, articles, comments int), perUserTx bool, query string) Workload {
+	insert, read := group+"/insert", group+"/query"
 	return Workload{
-		Group: "complex",
-		Steps: []string{"complex/insert", "complex/query"},
-		Read:  map[string]bool{"complex/query": true},
+		Group: group,
+		Steps: []string{insert, read},
+		Read:  map[string]bool{read: true},
 		Run: func(r *Run) error {
-			db, err := r.Open("complex", DefaultOptions())
+			db, err := r.Open(group, DefaultOptions())
 			if err != nil {
 				return err
 			}
@@ -91,14 +81,14 @@ func complexWorkload() Workload {
 			if err := createSchema(db); err != nil {
 				return err
 			}
-			s := r.Sizes
-			total := s.ComplexUsers * s.ComplexArticles * s.ComplexComments
-			if err := r.Measure("complex/insert", total, func() error {
-				return insertTree(db, s.ComplexUsers, s.ComplexArticles, s.ComplexComments, false)
+			users, articles, comments := sizes(r.Sizes)
+			total := users * articles * comments
+			if err := r.Measure(insert, total, func() error {
+				return insertTree(db, users, articles, comments, perUserTx)
 			}); err != nil {
 				return err
 			}
-			return r.Measure("complex/query", total, func() error { return scanTree(db, ComplexQuery, total) })
+			return r.Measure(read, total, func() error { return scanTree(db, query, total) })
 		},
 	}
 }
