@@ -295,26 +295,19 @@ func simple(r *workload.Run) error {
 }
 
 func real(r *workload.Run) error {
-	c, err := open(r, "real", workload.DefaultOptions())
-	if err != nil {
-		return err
-	}
-	defer c.Close()
-	if err := createSchema(c); err != nil {
-		return err
-	}
 	s := r.Sizes
-	total := s.RealUsers * s.RealArticles * s.RealComments
-	if err := r.Measure("real/insert", total, func() error {
-		return insertTree(c, s.RealUsers, s.RealArticles, s.RealComments, true)
-	}); err != nil {
-		return err
-	}
-	return r.Measure("real/query", total, func() error { return scanTree(c, workload.RealQuery, total) })
+	return tree(r, "real", s.RealUsers, s.RealArticles, s.RealComments, true, workload.RealQuery)
 }
 
 func complexW(r *workload.Run) error {
-	c, err := open(r, "complex", workload.DefaultOptions())
+	s := r.Sizes
+	return tree(r, "complex", s.ComplexUsers, s.ComplexArticles, s.ComplexComments, false, workload.ComplexQuery)
+}
+
+// tree is the raw floor of the workload package's tree workloads (real and
+// complex): the same inserts and join, without database/sql.
+func tree(r *workload.Run, group string, users, articles, comments int, perUserTx bool, query string) error {
+	c, err := open(r, group, workload.DefaultOptions())
 	if err != nil {
 		return err
 	}
@@ -322,14 +315,13 @@ func complexW(r *workload.Run) error {
 	if err := createSchema(c); err != nil {
 		return err
 	}
-	s := r.Sizes
-	total := s.ComplexUsers * s.ComplexArticles * s.ComplexComments
-	if err := r.Measure("complex/insert", total, func() error {
-		return insertTree(c, s.ComplexUsers, s.ComplexArticles, s.ComplexComments, false)
+	total := users * articles * comments
+	if err := r.Measure(group+"/insert", total, func() error {
+		return insertTree(c, users, articles, comments, perUserTx)
 	}); err != nil {
 		return err
 	}
-	return r.Measure("complex/query", total, func() error { return scanTree(c, workload.ComplexQuery, total) })
+	return r.Measure(group+"/query", total, func() error { return scanTree(c, query, total) })
 }
 
 func many(r *workload.Run) error {
