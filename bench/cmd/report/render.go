@@ -292,55 +292,35 @@ func renderMarkdown(rep *Report) string {
 		w("![%s](charts/%s.svg)\n\n", g, g)
 	}
 
-	w("## Go heap allocations per step (median)\n\n| workload |")
-	for _, d := range cols {
-		w(" %s |", d)
-	}
-	w("\n|---|")
-	for range cols {
-		w("---:|")
-	}
-	w("\n")
-	for _, step := range raw.Steps {
-		if rep.Stats[step] == nil {
-			continue
-		}
-		w("| %s |", step)
+	// driverTable writes a table of one cell per step and driver.
+	driverTable := func(title string, cell func(*Stat) string) {
+		w("## %s\n\n| workload |", title)
 		for _, d := range cols {
-			if st := rep.stat(step, d); st != nil {
-				w(" %d |", st.Allocs)
-			} else {
-				w(" – |")
+			w(" %s |", d)
+		}
+		w("\n|---|")
+		for range cols {
+			w("---:|")
+		}
+		w("\n")
+		for _, step := range raw.Steps {
+			if rep.Stats[step] == nil {
+				continue
 			}
+			w("| %s |", step)
+			for _, d := range cols {
+				if st := rep.stat(step, d); st != nil {
+					w(" %s |", cell(st))
+				} else {
+					w(" – |")
+				}
+			}
+			w("\n")
 		}
 		w("\n")
 	}
-	w("\n")
-
-	w("## Spread: minimum ms over the rounds\n\n| workload |")
-	for _, d := range cols {
-		w(" %s |", d)
-	}
-	w("\n|---|")
-	for range cols {
-		w("---:|")
-	}
-	w("\n")
-	for _, step := range raw.Steps {
-		if rep.Stats[step] == nil {
-			continue
-		}
-		w("| %s |", step)
-		for _, d := range cols {
-			if st := rep.stat(step, d); st != nil {
-				w(" %s (n=%d) |", fmtMS(st.Min), st.N)
-			} else {
-				w(" – |")
-			}
-		}
-		w("\n")
-	}
-	w("\n")
+	driverTable("Go heap allocations per step (median)", func(st *Stat) string { return fmt.Sprint(st.Allocs) })
+	driverTable("Spread: minimum ms over the rounds", func(st *Stat) string { return fmt.Sprintf("%s (n=%d)", fmtMS(st.Min), st.N) })
 
 	w("## Machine and versions\n\n")
 	m := raw.Machine
