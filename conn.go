@@ -138,6 +138,18 @@ func (c *conn) checkAborted() error {
 	return fmt.Errorf("turso: the transaction was rolled back after it lost a conflict; roll it back and run it again: %w", c.aborted)
 }
 
+// ready checks, before a statement runs, that the connection is open,
+// ctx has not ended and no transaction lost a conflict.
+func (c *conn) ready(ctx context.Context) error {
+	if c.closed {
+		return driver.ErrBadConn
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	return c.checkAborted()
+}
+
 // Prepare prepares a statement; see PrepareContext.
 func (c *conn) Prepare(query string) (driver.Stmt, error) {
 	return c.PrepareContext(context.Background(), query)
@@ -171,13 +183,7 @@ func (c *conn) PrepareContext(ctx context.Context, query string) (driver.Stmt, e
 // order by the statements' positional parameters; named arguments bind
 // wherever their name appears. The result is that of the last statement.
 func (c *conn) ExecContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Result, error) {
-	if c.closed {
-		return nil, driver.ErrBadConn
-	}
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	if err := c.checkAborted(); err != nil {
+	if err := c.ready(ctx); err != nil {
 		return nil, err
 	}
 	stop := c.watch(ctx)
@@ -217,13 +223,7 @@ func (c *conn) ExecContext(ctx context.Context, query string, args []driver.Name
 // and returns the rows of the last one. Arguments are consumed as
 // ExecContext consumes them.
 func (c *conn) QueryContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Rows, error) {
-	if c.closed {
-		return nil, driver.ErrBadConn
-	}
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	if err := c.checkAborted(); err != nil {
+	if err := c.ready(ctx); err != nil {
 		return nil, err
 	}
 	stop := c.watch(ctx)
