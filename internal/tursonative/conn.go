@@ -1,0 +1,223 @@
+//go:build linux && amd64 && cgo
+
+package tursonative
+
+/*
+#include <stdlib.h>
+#include "binding.h"
+*/
+import "C"
+
+import (
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"unsafe"
+
+	"github.com/turso-go/turso/internal/engine"
+)
+
+// conn is one connection: a Database object of the addon.
+type conn struct {
+	e    *Engine
+	c    *C.tn_conn
+	db   handle
+	path string
+	// stmts are the statements not yet closed, which Close finalizes.
+	stmts map[*stmt]struct{}
+	// closed is read by Interrupt from any goroutine; imu keeps Close from
+	// freeing c while Interrupt writes to it.
+	closed atomic.Bool
+	imu    sync.Mutex
+	// readOnly connections refuse writing statements themselves: the
+	// engine shares one database object between the connections to a
+	// file, and it honours read-only only for the first.
+	readOnly bool
+}
+
+var _ engine.Conn = (*conn)(nil)
+
+func (c *conn) Prepare(sql string) (engine.Stmt, string, error) {
+	if c.closed.Load() {
+		return nil, "", engine.ErrClosed
+	}
+	head, tail, blank := splitFirst(sql)
+	if blank {
+		return nil, tail, nil
+	}
+	s, err := c.prepare(head)
+	if err != nil {
+		return nil, "", err
+	}
+	c.stmts[s] = struct{}{}
+	return s, tail, nil
+}
+
+// prepare compiles one statement and reads its parameters, columns and
+// class in one call.
+func (c *conn) prepare(sql string) (*stmt, error) {
+	csql := C.CString(sql)
+	defer C.free(unsafe.Pointer(csql))
+	var n C.size_t
+	var status C.int
+	p := C.tn_conn_prepare(c.c, csql, C.size_t(len(sql)), &n, &status)
+	v, err := result(p, n, status)
+	if err != nil {
+		return nil, toError(err)
+	}
+	info, _ := v.([]any)
+	if len(info) != 4 {
+		releaseAll(v)
+		return nil, &engine.Error{Code: engine.CodeInternal, ExtendedCode: engine.CodeInternal, Message: "turso engine: malformed statement description"}
+	}
+	h, _ := info[0].(handle)
+	t := C.tn_stmt_new(c.c, C.uintptr_t(h.p))
+	if t == nil {
+		h.release()
+		return nil, errNoMem()
+	}
+	s := &stmt{c: c, t: t, sql: sql, ddl: isDDL(sql)}
+	names, _ := info[1].([]any)
+	s.params = make([]string, len(names))
+	for i, name := range names {
+		s.params[i], _ = name.(string)
+	}
+	s.cols = columns(info[2])
+	s.schema = c.e.schema.Load()
+	class, _ := info[3].(string)
+	s.readOnly = class == "read"
+	if c.readOnly && class == "write" {
+		s.free()
+		return nil, &engine.Error{Code: engine.CodeReadOnly, ExtendedCode: engine.CodeReadOnly, Message: "attempt to write a readonly database"}
+	}
+	return s, nil
+}
+
+// columns reads the result of Statement.columns().
+func columns(v any) []column {
+	arr, _ := v.([]any)
+	cols := make([]column, 0, len(arr))
+	for _, el := range arr {
+		o, _ := el.(map[string]any)
+		name, _ := o["name"].(string)
+		affinity, _ := o["type"].(string)
+		cols = append(cols, column{name: name, affinity: affinity})
+	}
+	return cols
+}
+
+// query runs sql, which takes no arguments, and returns its rows with
+// their bytes copied.
+func (c *conn) query(sql string) ([][]engine.Value, error) {
+	s, err := c.prepare(sql)
+	if err != nil {
+		return nil, err
+	}
+	defer s.free()
+	var rows [][]engine.Value
+	more, err := s.Start(nil)
+	for ; more && err == nil; more, err = s.Step() {
+		row := slices.Clone(s.Row())
+		for i := range row {
+			row[i].Data = strings.Clone(row[i].Data)
+		}
+		rows = append(rows, row)
+	}
+	return rows, err
+}
+
+func (c *conn) Exec(sql string) error {
+	if c.closed.Load() {
+		return engine.ErrClosed
+	}
+	if c.readOnly {
+		return c.execEach(sql)
+	}
+	if hasDDL(sql) {
+		defer c.e.schema.Add(1)
+	}
+	csql := C.CString(sql)
+	defer C.free(unsafe.Pointer(csql))
+	if rc := C.tn_conn_exec(c.c, csql, C.size_t(len(sql))); rc != C.TN_DONE {
+		return c.failure(rc)
+	}
+	return nil
+}
+
+// failure is the error of a call that returned rc.
+func (c *conn) failure(rc C.int) error {
+	if rc == C.TN_INTERRUPTED {
+		return errInterrupted()
+	}
+	return lastError(c.c)
+}
+
+// execEach runs a script statement by statement through Prepare, which
+// checks each one.
+func (c *conn) execEach(sql string) error {
+	for sql != "" {
+		head, tail, blank := splitFirst(sql)
+		sql = tail
+		if blank {
+			continue
+		}
+		s, err := c.prepare(head)
+		if err != nil {
+			return err
+		}
+		_, _, err = s.Exec(nil)
+		s.free()
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (c *conn) Changes() int64 {
+	if c.closed.Load() || C.tn_conn_counts(c.c) != C.TN_OK {
+		return 0
+	}
+	return int64(c.c.changes)
+}
+
+func (c *conn) LastInsertRowID() int64 {
+	if c.closed.Load() || C.tn_conn_counts(c.c) != C.TN_OK {
+		return 0
+	}
+	return int64(c.c.rowid)
+}
+
+func (c *conn) Autocommit() bool {
+	if c.closed.Load() {
+		return true
+	}
+	v, err := c.db.call("inTransaction")
+	in, _ := v.(bool)
+	return err != nil || !in
+}
+
+// Interrupt makes the running statement fail at its next step or I/O
+// round: the binding has no way to stop a step under way.
+func (c *conn) Interrupt() {
+	c.imu.Lock()
+	defer c.imu.Unlock()
+	if !c.closed.Load() {
+		C.tn_conn_interrupt(c.c)
+	}
+}
+
+func (c *conn) Close() error {
+	c.imu.Lock()
+	defer c.imu.Unlock()
+	if c.closed.Swap(true) {
+		return nil
+	}
+	for s := range c.stmts {
+		s.free()
+	}
+	_, err := c.db.call("close")
+	C.tn_conn_free(c.c)
+	return toError(err)
+}

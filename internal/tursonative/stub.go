@@ -1,0 +1,36 @@
+//go:build !(linux && amd64 && cgo)
+
+package tursonative
+
+import (
+	"errors"
+	"os"
+
+	"github.com/turso-go/turso/internal/engine"
+)
+
+// Version is the version of the npm package the addon comes from.
+const Version = "0.7.2"
+
+// Available reports whether this build has the native engine: only
+// linux/amd64 with cgo does.
+const Available = false
+
+// ErrUnavailable is what Open returns in a build without the native
+// engine.
+var ErrUnavailable = errors.New("turso native engine: not available in this build (it needs linux/amd64 and cgo)")
+
+// Engine stands in for the native engine where there is none: every Open
+// fails with ErrUnavailable.
+type Engine struct{}
+
+var _ engine.Engine = (*Engine)(nil)
+
+// New returns the stand-in engine; open is never called.
+func New(open func() (*os.File, error)) *Engine { return &Engine{} }
+
+// Version reports the engine's name, version and build.
+func (e *Engine) Version() string { return "turso " + Version + " (native, not available)" }
+
+// Open fails with ErrUnavailable.
+func (e *Engine) Open(engine.Config) (engine.Conn, error) { return nil, ErrUnavailable }
