@@ -51,7 +51,8 @@ char *tn_load(const char *path);
 /* Generic calls. Each returns a malloc'd encoding of its result (to free)
  * of *len bytes and sets *status to TN_OK, TN_THROWN or TN_FAILED. */
 uint8_t *tn_construct_class(const char *cls, const uint8_t *args, size_t nargs, size_t *len, int *status);
-uint8_t *tn_call_method(uintptr_t obj, const char *method, const uint8_t *args, size_t nargs, size_t *len, int *status);
+/* tn_call_method calls method name of obj (0: of the module's exports). */
+uint8_t *tn_call_method(uintptr_t obj, const char *name, const uint8_t *args, size_t nargs, size_t *len, int *status);
 uint8_t *tn_get_property(uintptr_t obj, const char *name, size_t *len, int *status);
 /* tn_release drops the count the Go side holds on a handle. */
 void tn_release(uintptr_t obj);
@@ -77,7 +78,7 @@ typedef struct {
 	int64_t changes;
 	int64_t rowid;
 	/* Methods looked up once. */
-	uintptr_t m_io;
+	uintptr_t m_io, m_changes, m_rowid;
 } tn_conn;
 
 /* A prepared statement: a Statement object of the addon. */
@@ -95,6 +96,8 @@ typedef struct {
 	int row_cap;
 	int ncol;
 	uintptr_t row_array;
+	/* Set once stepped, cleared by a reset. */
+	int dirty;
 	/* Methods looked up once. */
 	uintptr_t m_step, m_row, m_reset, m_bind;
 } tn_stmt;

@@ -15,6 +15,9 @@
 #include "binding.h"
 #include "host.h"
 
+/* The largest integer a double holds exactly, 2^53-1. */
+#define MAX_SAFE_INT 9007199254740991LL
+
 /* The addon's step results (STEP_ROW, STEP_DONE, STEP_IO). */
 enum { STEP_ROW = 1, STEP_DONE = 2, STEP_IO = 3 };
 
@@ -105,7 +108,8 @@ static void encode(buf *b, tn_val *v, int depth) {
 		put_u8(b, v->u.b ? TV_TRUE : TV_FALSE);
 		return;
 	case JS_NUMBER:
-		if (v->flags & TN_EXACT) {
+		/* Only an integer the double cannot hold goes as an integer. */
+		if ((v->flags & TN_EXACT) && (v->u.num.i > MAX_SAFE_INT || v->u.num.i < -MAX_SAFE_INT)) {
 			put_u8(b, TV_INT);
 			put_u64(b, (uint64_t)v->u.num.i);
 		} else {
@@ -346,7 +350,7 @@ uint8_t *tn_call_method(uintptr_t obj, const char *name, const uint8_t *args, si
 	buf b = {0};
 	struct tn_env *e = enter();
 	if (registered(e, &b, status)) {
-		tn_val *this_ = (tn_val *)obj, *arr, *fn, *r = &tn_undefined_val;
+		tn_val *this_ = obj ? (tn_val *)obj : e->exports, *arr, *fn, *r = &tn_undefined_val;
 		napi_status st = tn_get(this_, name, &fn);
 		if (!decode_args(args, nargs, &arr))
 			failed(&b, status, "malformed arguments");
@@ -526,12 +530,14 @@ int tn_conn_counts(tn_conn *c) {
 	struct tn_env *e = enter();
 	int rc = TN_OK;
 	tn_val *db = (tn_val *)c->db, *r;
-	if (tn_register_thread(e) != 0 || method(db, "changes", 0, NULL, &r) != napi_ok) {
+	tn_val *changes_fn, *rowid_fn;
+	if (tn_register_thread(e) != 0 || !(changes_fn = cached(db, &c->m_changes, "changes")) ||
+	    tn_call(changes_fn, db, 0, NULL, &r) != napi_ok) {
 		set_error(e, c, "changes failed");
 		rc = TN_ERROR;
 	} else {
 		c->changes = number(r);
-		if (method(db, "lastInsertRowid", 0, NULL, &r) != napi_ok) {
+		if (!(rowid_fn = cached(db, &c->m_rowid, "lastInsertRowid")) || tn_call(rowid_fn, db, 0, NULL, &r) != napi_ok) {
 			set_error(e, c, "lastInsertRowid failed");
 			rc = TN_ERROR;
 		} else
@@ -637,8 +643,6 @@ int tn_reserve(tn_stmt *s, int nargs, size_t nbytes) {
 
 /* Safe integers bind as numbers; larger ones as BigInts (which the addon
  * parses from their text). */
-#define MAX_SAFE_INT 9007199254740991LL
-
 static tn_val *arg_value(const tn_value *a) {
 	switch (a->kind) {
 	case 1:
@@ -655,16 +659,28 @@ static tn_val *arg_value(const tn_value *a) {
 	return &tn_null_val;
 }
 
-/* bind resets the statement and binds nargs arguments and NULL to the
- * remaining parameters up to nparams. */
-static int bind(struct tn_env *e, tn_stmt *s, int nargs, int nparams) {
+/* reset resets the statement unless it is reset already (it has not
+ * stepped since its last reset): TN_OK or TN_ERROR. */
+static int reset(struct tn_env *e, tn_stmt *s) {
 	tn_val *obj = (tn_val *)s->obj, *r;
 	drop_row(s);
+	if (!s->dirty)
+		return TN_OK;
 	tn_val *reset_fn = cached(obj, &s->m_reset, "reset");
 	if (!reset_fn || tn_call(reset_fn, obj, 0, NULL, &r) != napi_ok) {
 		set_error(e, s->conn, "reset failed");
 		return TN_ERROR;
 	}
+	s->dirty = 0;
+	return TN_OK;
+}
+
+/* bind resets the statement and binds nargs arguments and NULL to the
+ * remaining parameters up to nparams. */
+static int bind(struct tn_env *e, tn_stmt *s, int nargs, int nparams) {
+	tn_val *obj = (tn_val *)s->obj, *r;
+	if (reset(e, s) != TN_OK)
+		return TN_ERROR;
 	if (nparams == 0)
 		return TN_OK;
 	tn_val *bind_fn = cached(obj, &s->m_bind, "bindAt");
@@ -749,6 +765,7 @@ static int step(struct tn_env *e, tn_stmt *s) {
 		set_error(e, s->conn, "no stepSync");
 		return TN_ERROR;
 	}
+	s->dirty = 1;
 	int rc = run(e, s->conn, obj, step_fn);
 	if (rc == STEP_ROW)
 		rc = read_row(e, s);
@@ -758,8 +775,8 @@ static int step(struct tn_env *e, tn_stmt *s) {
 	 * failure's exception is already recorded. */
 	tn_take_exception(e);
 	tn_val *reset_fn = cached(obj, &s->m_reset, "reset");
-	if (reset_fn)
-		tn_call(reset_fn, obj, 0, NULL, &r);
+	if (reset_fn && tn_call(reset_fn, obj, 0, NULL, &r) == napi_ok)
+		s->dirty = 0;
 	tn_take_exception(e);
 	return rc == STEP_DONE ? TN_DONE : rc;
 }
@@ -813,13 +830,12 @@ int tn_stmt_exec(tn_stmt *s, int nargs, int nparams) {
 
 int tn_stmt_reset(tn_stmt *s) {
 	struct tn_env *e = enter();
-	int rc = TN_OK;
-	tn_val *r;
-	drop_row(s);
-	if (tn_register_thread(e) != 0 || method((tn_val *)s->obj, "reset", 0, NULL, &r) != napi_ok) {
-		set_error(e, s->conn, "reset failed");
+	int rc;
+	if (tn_register_thread(e) != 0) {
+		set_error(e, s->conn, "module registration failed");
 		rc = TN_ERROR;
-	}
+	} else
+		rc = reset(e, s);
 	tn_leave(e);
 	return rc;
 }

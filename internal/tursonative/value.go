@@ -17,8 +17,8 @@ import (
 //	jsNull{}     null
 //	bool, string
 //	float64      a number
-//	int64        a number the addon made from an integer (kept exact);
-//	             as an argument, an integral number
+//	int64        a number the addon made from an integer beyond 2^53,
+//	             which a float64 cannot hold; as an argument, a number
 //	bigInt       a BigInt
 //	[]byte       a Buffer (Uint8Array)
 //	[]any        an array
