@@ -47,3 +47,12 @@ func TestDriver(t *testing.T) {
 	}
 	drivertest.Run(t, native)
 }
+
+func TestConcurrentSuite(t *testing.T) {
+	if os.Getenv("TURSO_NATIVE_ADDON") == "" {
+		t.Skip("no addon")
+	}
+	e := native
+	e.ConcurrentParams = "_txlock=concurrent"
+	drivertest.RunConcurrent(t, e)
+}
