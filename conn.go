@@ -417,8 +417,14 @@ func (c *conn) ResetSession(ctx context.Context) error {
 	return nil
 }
 
-// IsValid reports whether the pool may keep the connection.
-func (c *conn) IsValid() bool { return !c.closed }
+// IsValid reports whether the pool may keep the connection: not once it
+// is closed, nor once its engine asks to recycle it.
+func (c *conn) IsValid() bool {
+	if r, ok := c.ec.(engine.Recycler); ok && r.ShouldRecycle() {
+		return false
+	}
+	return !c.closed
+}
 
 // CheckNamedValue accepts the argument types the engine binds directly,
 // converting the other integer and float types, and leaves the rest

@@ -16,6 +16,7 @@ import (
 	"unsafe"
 
 	"github.com/turso-go/turso/internal/engine"
+	"github.com/turso-go/turso/internal/tursocore"
 )
 
 // conn is one connection: a Database object of the addon.
@@ -34,9 +35,42 @@ type conn struct {
 	// engine shares one database object between the connections to a
 	// file, and it honours read-only only for the first.
 	readOnly bool
+	// prepared counts the statements prepared since recycling was last
+	// considered (see ShouldRecycle).
+	prepared int
+	// decls caches the declared types of the statements prepared, by SQL
+	// text, as of schema count declSchema.
+	decls      map[string][]tursocore.Column
+	declSchema uint64
 }
 
-var _ engine.Conn = (*conn)(nil)
+var (
+	_ engine.Conn     = (*conn)(nil)
+	_ engine.Recycler = (*conn)(nil)
+)
+
+// recycleAfter is how many statements a connection prepares before it
+// asks the pool to replace it (see ShouldRecycle).
+var recycleAfter = 10000
+
+// ShouldRecycle reports that the pool should replace the connection: the
+// binding keeps a record of every statement a connection prepared (about
+// 1.8 KB each) until the connection closes, so a connection that prepared
+// many statements asks to be replaced when idle. Only a connection to a
+// file whose session holds nothing a fresh connection would lack (no
+// transaction, no temporary table) is replaced; another one keeps going,
+// and asks again after as many statements.
+func (c *conn) ShouldRecycle() bool {
+	if c.prepared < recycleAfter || c.closed.Load() {
+		return false
+	}
+	c.prepared = 0
+	if c.path == ":memory:" || !c.Autocommit() {
+		return false
+	}
+	rows, err := c.query("SELECT count(*) FROM temp.sqlite_schema")
+	return err == nil && len(rows) == 1 && len(rows[0]) == 1 && rows[0][0].Int == 0
+}
 
 func (c *conn) Prepare(sql string) (engine.Stmt, string, error) {
 	if c.closed.Load() {
@@ -57,6 +91,7 @@ func (c *conn) Prepare(sql string) (engine.Stmt, string, error) {
 // prepare compiles one statement and reads its parameters, columns and
 // class in one call.
 func (c *conn) prepare(sql string) (*stmt, error) {
+	c.prepared++
 	csql := C.CString(sql)
 	defer C.free(unsafe.Pointer(csql))
 	var n C.size_t
@@ -92,6 +127,32 @@ func (c *conn) prepare(sql string) (*stmt, error) {
 		return nil, &engine.Error{Code: engine.CodeReadOnly, ExtendedCode: engine.CodeReadOnly, Message: "attempt to write a readonly database"}
 	}
 	return s, nil
+}
+
+// declared returns the declared types of the result columns of sql,
+// whose affinities the engine reported, cached by SQL text until a schema
+// changes: finding them runs statements, and every statement a connection
+// prepares costs memory until it closes.
+func (c *conn) declared(sql string, affinities []string) []tursocore.Column {
+	if gen := c.e.schema.Load(); c.decls == nil || gen != c.declSchema {
+		c.decls, c.declSchema = map[string][]tursocore.Column{}, gen
+	}
+	if d, ok := c.decls[sql]; ok && len(d) == len(affinities) {
+		return d
+	}
+	d, err := tursocore.DeclaredTypes(c.query, sql, affinities)
+	if err != nil {
+		d = make([]tursocore.Column, len(affinities))
+		for i, a := range affinities {
+			d[i].DeclType = a
+		}
+		return d
+	}
+	if len(c.decls) >= 256 {
+		clear(c.decls)
+	}
+	c.decls[sql] = d
+	return d
 }
 
 // columns reads the result of Statement.columns().

@@ -839,3 +839,4 @@ int tn_stmt_reset(tn_stmt *s) {
 	tn_leave(e);
 	return rc;
 }
+

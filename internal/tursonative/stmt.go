@@ -99,24 +99,16 @@ func (s *stmt) ColumnNotNull(i int) (notNull, known bool) {
 }
 
 // declared finds the columns' declared types once (and again after a
-// schema change changed the columns). A failure leaves the affinities.
+// schema change changed the columns).
 func (s *stmt) declared() []tursocore.Column {
-	if s.decl != nil {
-		return s.decl
-	}
-	aff := make([]string, len(s.cols))
-	for i, c := range s.cols {
-		aff[i] = c.affinity
-	}
-	decl, err := tursocore.DeclaredTypes(s.c.query, s.sql, aff)
-	if err != nil {
-		decl = make([]tursocore.Column, len(aff))
-		for i, a := range aff {
-			decl[i].DeclType = a
+	if s.decl == nil {
+		aff := make([]string, len(s.cols))
+		for i, c := range s.cols {
+			aff[i] = c.affinity
 		}
+		s.decl = s.c.declared(s.sql, aff)
 	}
-	s.decl = decl
-	return decl
+	return s.decl
 }
 
 // marshal stores args in the C statement's argument buffer, copying the
