@@ -44,8 +44,9 @@ enum {
 	TN_INTERRUPTED = 103 /* Conn.Interrupt stopped it */
 };
 
-/* tn_load loads the addon at path and registers it on this thread; on
- * failure it returns a message to free. */
+/* tn_load loads the addon at path; on failure it returns a message to
+ * free. A process loads one addon: once one is loaded, tn_load does
+ * nothing. */
 char *tn_load(const char *path);
 
 /* Generic calls. Each returns a malloc'd encoding of its result (to free)

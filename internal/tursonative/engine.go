@@ -10,10 +10,10 @@ import "C"
 
 import (
 	"fmt"
-	"os"
 	"sync"
 	"sync/atomic"
 
+	"github.com/turso-go/turso/internal/artifact"
 	"github.com/turso-go/turso/internal/engine"
 )
 
@@ -30,7 +30,7 @@ const Available = true
 // Send and Sync), so connections, to one database file or to several, run
 // in parallel.
 type Engine struct {
-	open func() (*os.File, error)
+	addon *artifact.File
 
 	load sync.Once
 	err  error
@@ -43,11 +43,12 @@ type Engine struct {
 
 var _ engine.Engine = (*Engine)(nil)
 
-// New returns an engine whose addon open returns: the addon's file, open
-// for reading, which the engine loads through /proc/self/fd and then
-// closes. It is called once, on the first Open.
-func New(open func() (*os.File, error)) *Engine {
-	return &Engine{open: open}
+// New returns an engine that runs addon (normally Addon). The first Open
+// writes it to the cache directory (see package artifact), opens it,
+// verifies its sha256 through the open descriptor and loads exactly those
+// bytes, through /proc/self/fd. A process loads one addon.
+func New(addon *artifact.File) *Engine {
+	return &Engine{addon: addon}
 }
 
 // Version reports the engine's name, version and build.
@@ -56,7 +57,11 @@ func (e *Engine) Version() string { return "turso " + Version + " (native)" }
 // loaded loads the addon once.
 func (e *Engine) loaded() error {
 	e.load.Do(func() {
-		f, err := e.open()
+		if !e.addon.Embedded() {
+			e.err = fmt.Errorf("turso native engine: the addon %s is not embedded in this build", e.addon.Name())
+			return
+		}
+		f, err := e.addon.Open()
 		if err != nil {
 			e.err = fmt.Errorf("turso native engine: %w", err)
 			return

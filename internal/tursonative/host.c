@@ -8,6 +8,7 @@
  */
 #define _GNU_SOURCE
 #include <dlfcn.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,15 +23,23 @@
 enum { STEP_ROW = 1, STEP_DONE = 2, STEP_IO = 3 };
 
 char *tn_load(const char *path) {
+	static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
+	pthread_mutex_lock(&mu);
+	/* A process runs one addon: its module registration is the host's
+	 * (see host.h). */
+	if (tn_register) {
+		pthread_mutex_unlock(&mu);
+		return NULL;
+	}
 	void *h = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+	char *err = NULL;
 	if (!h) {
 		const char *msg = dlerror();
-		return strdup(msg ? msg : "dlopen failed");
-	}
-	tn_register = (tn_register_fn)dlsym(h, "napi_register_module_v1");
-	if (!tn_register)
-		return strdup("the addon exports no napi_register_module_v1");
-	return NULL;
+		err = strdup(msg ? msg : "dlopen failed");
+	} else if (!(tn_register = (tn_register_fn)dlsym(h, "napi_register_module_v1")))
+		err = strdup("the addon exports no napi_register_module_v1");
+	pthread_mutex_unlock(&mu);
+	return err;
 }
 
 /* ---- Encoded values ---- */

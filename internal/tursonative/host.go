@@ -23,7 +23,7 @@ func loadAddon(path string) error {
 	defer C.free(unsafe.Pointer(cpath))
 	if msg := C.tn_load(cpath); msg != nil {
 		defer C.free(unsafe.Pointer(msg))
-		return fmt.Errorf("turso native engine: loading the addon: %s", C.GoString(msg))
+		return fmt.Errorf("turso native engine: loading the addon: %s (a cache directory on a noexec file system cannot hold it: set TURSO_CACHE_DIR to another)", C.GoString(msg))
 	}
 	return nil
 }

@@ -4,8 +4,8 @@ package tursonative
 
 import (
 	"errors"
-	"os"
 
+	"github.com/turso-go/turso/internal/artifact"
 	"github.com/turso-go/turso/internal/engine"
 )
 
@@ -26,8 +26,11 @@ type Engine struct{}
 
 var _ engine.Engine = (*Engine)(nil)
 
-// New returns the stand-in engine; open is never called.
-func New(open func() (*os.File, error)) *Engine { return &Engine{} }
+// Addon is nil: no addon is embedded in this build.
+var Addon *artifact.File
+
+// New returns the stand-in engine.
+func New(*artifact.File) *Engine { return &Engine{} }
 
 // Version reports the engine's name, version and build.
 func (e *Engine) Version() string { return "turso " + Version + " (native, not available)" }
