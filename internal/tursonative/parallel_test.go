@@ -5,7 +5,6 @@ package tursonative_test
 import (
 	"database/sql"
 	"fmt"
-	"os"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -16,9 +15,6 @@ import (
 // openNative opens a pool on the native engine.
 func openNative(t *testing.T, path, params string) *sql.DB {
 	t.Helper()
-	if os.Getenv("TURSO_NATIVE_ADDON") == "" {
-		t.Skip("no addon")
-	}
 	dsn := path + "?_engine=turso-native&_busy_timeout=10000"
 	if params != "" {
 		dsn += "&" + params
