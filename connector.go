@@ -43,8 +43,9 @@ func newConnector(d *Driver, dsn string, opts ...Option) (*Connector, error) {
 		}
 	}
 	eng := defaultEngine
+	cfg.engineName = "libsql"
 	if cfg.engine != "" {
-		eng, _, _ = engine.Lookup(cfg.engine) // present: the DSN and WithEngine check
+		eng, cfg.engineName, _ = engine.Lookup(cfg.engine) // present: the DSN and WithEngine check
 	}
 	if eng == nil {
 		return nil, errNoDefaultEngine
