@@ -25,9 +25,6 @@ var TursoWasm = Engine{
 	Name:   "turso-wasm",
 	Params: "_engine=turso-wasm",
 	Gaps: map[Gap]string{
-		DeclaredTypes: "result columns report affinities, not declared types (DATETIME, BOOLEAN and DECIMAL(10,2) come back as NUMERIC, VARCHAR(40) as TEXT), " +
-			"so DATE/DATETIME/TIMESTAMP columns are not converted to time.Time nor BOOLEAN ones to bool (0.7.2)",
-		NotNullInfo:          "the binding reports no NOT NULL information for result columns: Nullable() is unknown (0.7.2)",
 		InterruptRunningStep: "the binding has no interrupt and calls into the engine are serialized: a context ends a statement between rows, not inside one long step such as an aggregate over a big join (0.7.2)",
 		ConstraintPrimaryKey: "a PRIMARY KEY clash is reported as a UNIQUE constraint (ErrConstraintUnique; the binding carries messages, no extended codes), and a composite key is named k.(a, b) (0.7.2)",
 		SharedCache:          "no shared cache: every connection to an in-memory database has its own database (0.7.2)",
@@ -38,9 +35,8 @@ var TursoWasm = Engine{
 
 // TursoNative is Turso's engine 0.7.2 in its native build (the N-API
 // addon from npm, through the driver's C N-API host), where the platform
-// has it (linux/amd64 with cgo). Its connections run in parallel, and the
-// driver finds declared types and NOT NULL through the engine (EXPLAIN and
-// the table's schema); the other gaps are the engine's.
+// has it (linux/amd64 with cgo). Its connections run in parallel; its
+// gaps are the engine's.
 var TursoNative = Engine{
 	Name:   "turso-native",
 	Params: "_engine=turso-native",

@@ -392,3 +392,33 @@ func indexOf(q Query, indexes map[string]*indexInfo, name string) (*indexInfo, e
 
 func quoteIdent(s string) string  { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
 func quoteString(s string) string { return `'` + strings.ReplaceAll(s, `'`, `''`) + `'` }
+
+// DeclCache caches the declared types of a connection's statements by SQL
+// text until a schema changes: finding them runs statements, and every
+// statement a Turso connection prepares costs memory until it closes.
+type DeclCache struct {
+	gen   uint64
+	decls map[string][]Column
+}
+
+// Get returns the declared types of the result columns of sql, whose
+// affinities the engine reported, as of schema generation gen (a count
+// that grows with every schema change), asking q when it must. A failure
+// leaves the affinities, and is not cached.
+func (c *DeclCache) Get(q Query, gen uint64, sql string, affinities []string) []Column {
+	if c.decls == nil || gen != c.gen {
+		c.decls, c.gen = map[string][]Column{}, gen
+	}
+	if d, ok := c.decls[sql]; ok && len(d) == len(affinities) {
+		return d
+	}
+	d, err := DeclaredTypes(q, sql, affinities)
+	if err != nil {
+		return d
+	}
+	if len(c.decls) >= 256 {
+		clear(c.decls)
+	}
+	c.decls[sql] = d
+	return d
+}

@@ -38,10 +38,8 @@ type conn struct {
 	// prepared counts the statements prepared since recycling was last
 	// considered (see ShouldRecycle).
 	prepared int
-	// decls caches the declared types of the statements prepared, by SQL
-	// text, as of schema count declSchema.
-	decls      map[string][]tursocore.Column
-	declSchema uint64
+	// decls caches the declared types of the statements prepared.
+	decls tursocore.DeclCache
 }
 
 var (
@@ -130,29 +128,9 @@ func (c *conn) prepare(sql string) (*stmt, error) {
 }
 
 // declared returns the declared types of the result columns of sql,
-// whose affinities the engine reported, cached by SQL text until a schema
-// changes: finding them runs statements, and every statement a connection
-// prepares costs memory until it closes.
+// whose affinities the engine reported.
 func (c *conn) declared(sql string, affinities []string) []tursocore.Column {
-	if gen := c.e.schema.Load(); c.decls == nil || gen != c.declSchema {
-		c.decls, c.declSchema = map[string][]tursocore.Column{}, gen
-	}
-	if d, ok := c.decls[sql]; ok && len(d) == len(affinities) {
-		return d
-	}
-	d, err := tursocore.DeclaredTypes(c.query, sql, affinities)
-	if err != nil {
-		d = make([]tursocore.Column, len(affinities))
-		for i, a := range affinities {
-			d[i].DeclType = a
-		}
-		return d
-	}
-	if len(c.decls) >= 256 {
-		clear(c.decls)
-	}
-	c.decls[sql] = d
-	return d
+	return c.decls.Get(c.query, c.e.schema.Load(), sql, affinities)
 }
 
 // columns reads the result of Statement.columns().

@@ -7,6 +7,7 @@ import (
 
 	"github.com/turso-go/turso/internal/engine"
 	"github.com/turso-go/turso/internal/napi"
+	"github.com/turso-go/turso/internal/tursocore"
 )
 
 // The binding's step results.
@@ -31,6 +32,8 @@ type conn struct {
 	// engine shares one database object between the connections to a
 	// file, and it honours read-only only for the first.
 	readOnly bool
+	// decls caches the declared types of the statements prepared.
+	decls tursocore.DeclCache
 }
 
 var _ engine.Conn = (*conn)(nil)

@@ -5,10 +5,12 @@ import (
 
 	"github.com/turso-go/turso/internal/engine"
 	"github.com/turso-go/turso/internal/napi"
+	"github.com/turso-go/turso/internal/tursocore"
 )
 
-// column describes one result column.
-type column struct{ name, declType string }
+// column describes one result column: its name and the affinity the
+// engine reports ("" for an expression).
+type column struct{ name, affinity string }
 
 // stmt is one prepared statement: a Statement object of the binding, in
 // raw mode (rows as arrays) with safe integers (integers as BigInts).
@@ -27,6 +29,8 @@ type stmt struct {
 	ddl        bool
 	schema     uint64
 	reprepared int
+	// decl are the columns' declared types, found on first use.
+	decl []tursocore.Column
 }
 
 var _ engine.Stmt = (*stmt)(nil)
@@ -97,8 +101,8 @@ func (s *stmt) columnsLocked() ([]column, error) {
 				continue
 			}
 			name, _ := o.Get("name").(string)
-			decl, _ := o.Get("type").(string)
-			cols = append(cols, column{name: name, declType: decl})
+			affinity, _ := o.Get("type").(string)
+			cols = append(cols, column{name: name, affinity: affinity})
 		}
 	}
 	return cols, nil
@@ -124,6 +128,7 @@ func (s *stmt) ranLocked() error {
 	}
 	if !slices.Equal(cols, s.cols) {
 		s.cols = cols
+		s.decl = nil
 		s.reprepared++
 	}
 	s.schema = gen
@@ -179,16 +184,25 @@ func (s *stmt) ColumnName(i int) string {
 	return s.cols[i].name
 }
 
+// ColumnDeclType is the declared type of the table column a result
+// column comes straight from, found through the engine; the engine's
+// affinity where that fails.
 func (s *stmt) ColumnDeclType(i int) string {
 	if i < 0 || i >= len(s.cols) {
 		return ""
 	}
-	return s.cols[i].declType
+	return s.declared()[i].DeclType
 }
 
-// ColumnNotNull is never known: the binding reports no NOT NULL
-// information.
-func (s *stmt) ColumnNotNull(int) (notNull, known bool) { return false, false }
+// ColumnNotNull reports whether the table column a result column comes
+// straight from is declared NOT NULL.
+func (s *stmt) ColumnNotNull(i int) (notNull, known bool) {
+	if i < 0 || i >= len(s.cols) {
+		return false, false
+	}
+	c := s.declared()[i]
+	return c.NotNull, c.Known
+}
 
 func (s *stmt) Start(args []engine.Value) (bool, error) {
 	s.c.e.mu.Lock()
