@@ -141,9 +141,21 @@ var functions = map[string]hostFunc{
 		return e.getPropertyInto(a[1], coerceToString(key), a[3])
 	},
 	"napi_set_element": func(e *Env, a []uint64) Status {
+		// An array's elements, as a row's, without a property name.
+		if o, ok := e.array(a[1]); ok {
+			v, vok := e.value(uint32(a[3]))
+			if !vok {
+				return StatusObjectExpected
+			}
+			o.SetElement(int(uint32(a[2])), v)
+			return StatusOK
+		}
 		return e.setProperty(a[1], strconv.FormatUint(uint64(uint32(a[2])), 10), a[3])
 	},
 	"napi_get_element": func(e *Env, a []uint64) Status {
+		if o, ok := e.array(a[1]); ok {
+			return e.setResult(a[3], o.Element(int(uint32(a[2]))))
+		}
 		return e.getPropertyInto(a[1], strconv.FormatUint(uint64(uint32(a[2])), 10), a[3])
 	},
 	"napi_define_properties": func(e *Env, a []uint64) Status {
@@ -384,6 +396,26 @@ func Imports() []string {
 		names = append(names, n)
 	}
 	return names
+}
+
+// array returns the array napi_value h holds.
+func (e *Env) array(h uint64) (*Object, bool) {
+	v, _ := e.value(uint32(h))
+	o, ok := v.(*Object)
+	return o, ok && o.IsArray
+}
+
+// Function returns Node-API function name bound to e: what Invoke(name,
+// args) does, looked up once, for a host module to call per import.
+func (e *Env) Function(name string) func(args []uint64) Status {
+	f, ok := functions[name]
+	if !ok {
+		return func([]uint64) Status {
+			e.missing[name]++
+			return StatusGenericFailure
+		}
+	}
+	return func(args []uint64) Status { return f(e, args) }
 }
 
 // Invoke runs Node-API function name with the raw wasm arguments args

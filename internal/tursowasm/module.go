@@ -209,9 +209,9 @@ func (in *instance) instantiateHost(ctx context.Context, cm wazero.CompiledModul
 		}
 		var fn api.GoModuleFunc
 		if strings.HasPrefix(name, "napi_") {
-			name := name
+			f := in.env.Function(name)
 			fn = func(_ context.Context, _ api.Module, stack []uint64) {
-				stack[0] = uint64(in.env.Invoke(name, stack))
+				stack[0] = uint64(f(stack))
 			}
 		} else if fn = in.fileHook(name); fn == nil {
 			return fmt.Errorf("turso engine: module imports unknown env.%s", name)

@@ -31,6 +31,8 @@ type stmt struct {
 	reprepared int
 	// decl are the columns' declared types, found on first use.
 	decl []tursocore.Column
+	// The methods of the hot path, looked up once.
+	stepFn, rowFn, resetFn, bindFn *napi.Function
 }
 
 var _ engine.Stmt = (*stmt)(nil)
@@ -58,6 +60,12 @@ func (s *stmt) describe(env *napi.Env) error {
 	}
 	if _, err := s.method("safeIntegers", true); err != nil {
 		return err
+	}
+	for name, fn := range map[string]**napi.Function{"stepSync": &s.stepFn, "row": &s.rowFn, "reset": &s.resetFn, "bindAt": &s.bindFn} {
+		v, err := env.Get(s.obj, name)
+		if *fn, _ = v.(*napi.Function); err != nil || *fn == nil {
+			return &engine.Error{Code: engine.CodeInternal, ExtendedCode: engine.CodeInternal, Message: "turso engine: Statement has no method " + name}
+		}
 	}
 	n, err := s.method("parameterCount")
 	if err != nil {
@@ -150,6 +158,13 @@ func (s *stmt) method(name string, args ...napi.Value) (napi.Value, error) {
 	return v, toError(err)
 }
 
+// call calls fn, a method of the Statement looked up in describe, with
+// e.mu held.
+func (s *stmt) call(fn *napi.Function, args ...napi.Value) (napi.Value, error) {
+	v, err := s.c.in.env.Call(fn, s.obj, args...)
+	return v, toError(err)
+}
+
 func (s *stmt) SQL() string    { return s.sql }
 func (s *stmt) NumParams() int { return len(s.params) }
 func (s *stmt) ReadOnly() bool { return s.readOnly }
@@ -224,7 +239,7 @@ func (s *stmt) Start(args []engine.Value) (bool, error) {
 // bindLocked resets the statement and binds args, and NULL to any
 // parameter args does not reach.
 func (s *stmt) bindLocked(args []engine.Value) error {
-	if _, err := s.method("reset"); err != nil {
+	if _, err := s.call(s.resetFn); err != nil {
 		return err
 	}
 	for i := range s.params {
@@ -232,7 +247,7 @@ func (s *stmt) bindLocked(args []engine.Value) error {
 		if i < len(args) {
 			v = toJS(args[i])
 		}
-		if _, err := s.method("bindAt", float64(i+1), v); err != nil {
+		if _, err := s.call(s.bindFn, float64(i+1), v); err != nil {
 			return err
 		}
 	}
@@ -259,19 +274,19 @@ func (s *stmt) stepLocked() (bool, error) {
 	idle := 0
 	for {
 		if s.c.interrupted.Swap(false) {
-			s.method("reset")
+			s.call(s.resetFn)
 			return false, errInterrupted()
 		}
-		r, err := s.method("stepSync")
+		r, err := s.call(s.stepFn)
 		if err != nil {
-			s.method("reset")
+			s.call(s.resetFn)
 			return false, err
 		}
 		switch toInt64(r) {
 		case stepRow:
 			return true, s.readRow()
 		case stepDone:
-			_, err := s.method("reset")
+			_, err := s.call(s.resetFn)
 			return false, err
 		case stepIO:
 			if err := s.c.ioLocked(&idle); err != nil {
@@ -283,7 +298,7 @@ func (s *stmt) stepLocked() (bool, error) {
 
 // readRow fetches the current row.
 func (s *stmt) readRow() error {
-	v, err := s.method("row")
+	v, err := s.call(s.rowFn)
 	if err != nil {
 		return err
 	}
@@ -335,7 +350,7 @@ func (s *stmt) Reset() error {
 	if s.closed {
 		return engine.ErrClosed
 	}
-	_, err := s.method("reset")
+	_, err := s.call(s.resetFn)
 	return err
 }
 
