@@ -543,7 +543,7 @@ const (
 // build's target applies to them.
 func rowHeavy(step string) bool {
 	switch workload.Group(step) {
-	case "simple", "real", "complex", "concurrent":
+	case "simple", "real", "complex", "concurrent", "files":
 		return workload.IsRead(step)
 	}
 	return false

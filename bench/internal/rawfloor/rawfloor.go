@@ -16,6 +16,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -56,6 +57,7 @@ func Main(f Floor) {
 		"many":       many,
 		"large":      large,
 		"concurrent": concurrent,
+		"files":      files,
 		"writers":    writers,
 		"select1":    select1,
 		"journal":    journal,
@@ -471,6 +473,62 @@ func largeOne(r *workload.Run, name string, size int) error {
 		}
 		return nil
 	})
+}
+
+// files: each goroutine reads the users of a database file of its own.
+func files(r *workload.Run) error {
+	o := workload.DefaultOptions()
+	n := r.Sizes.ConcurrentUsers
+	paths, err := workload.CopiedFiles(r.Dir, "files", slices.Max(workload.ConcurrentNs), func(name string) error {
+		c, err := open(r, name, o)
+		if err != nil {
+			return err
+		}
+		defer c.Close()
+		if err := createSchema(c); err != nil {
+			return err
+		}
+		return insertUsers(c, workload.Emails(n))
+	})
+	if err != nil {
+		return err
+	}
+	conns := make([]engine.Conn, len(paths))
+	defer func() {
+		for _, c := range conns {
+			if c != nil {
+				c.Close()
+			}
+		}
+	}()
+	for i, path := range paths {
+		if conns[i], err = open(r, strings.TrimSuffix(filepath.Base(path), ".db"), o); err != nil {
+			return err
+		}
+	}
+	for _, g := range workload.ConcurrentNs {
+		name := fmt.Sprintf("files/%d", g)
+		if !r.Wants(name) {
+			continue
+		}
+		err := r.Measure(name, g*n, func() error {
+			var wg sync.WaitGroup
+			errs := make([]error, g)
+			for i := 0; i < g; i++ {
+				wg.Add(1)
+				go func(i int) {
+					defer wg.Done()
+					errs[i] = queryUsers(conns[i], n)
+				}(i)
+			}
+			wg.Wait()
+			return errors.Join(errs...)
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func concurrent(r *workload.Run) error {
