@@ -51,9 +51,10 @@ func newConnector(d *Driver, dsn string, opts ...Option) (*Connector, error) {
 	}
 	if ce, ok := eng.(engine.ConcurrentEngine); ok {
 		cfg.concurrent = ce.NewConcurrentPool(engine.PoolConfig{
-			Config:  cfg.engineConfig(),
-			Pragmas: cfg.enginePragmas(),
-			Init:    cfg.registerFuncs,
+			Config:    cfg.engineConfig(),
+			Pragmas:   cfg.enginePragmas(),
+			Init:      cfg.registerFuncs,
+			ByDefault: cfg.txLock == beginConcurrent,
 		})
 	}
 	return &Connector{driver: d, cfg: cfg, engine: eng}, nil
@@ -80,6 +81,12 @@ func (c *Connector) Connect(ctx context.Context) (driver.Conn, error) {
 	if err := c.cfg.registerFuncs(ec); err != nil {
 		cn.Close()
 		return nil, err
+	}
+	if cc := c.cfg.concurrent; cc != nil {
+		if err := cc.Setup(ec); err != nil {
+			cn.Close()
+			return nil, wrapErr(err, "")
+		}
 	}
 	for _, hook := range c.cfg.connInit {
 		if err := hook(ctx, cn); err != nil {

@@ -20,6 +20,10 @@ var engine0_7_2 = drivertest.Engine{
 		drivertest.InterruptRunningStep: "the binding has no interrupt and calls into the engine are serialized: a context ends a statement between rows, not inside one long step such as an aggregate over a big join (0.7.2)",
 		drivertest.ConstraintPrimaryKey: "a PRIMARY KEY clash is reported as a UNIQUE constraint (ErrConstraintUnique; the binding carries messages, no extended codes), and a composite key is named k.(a, b) (0.7.2)",
 		drivertest.SharedCache:          "no shared cache: every connection to an in-memory database has its own database (0.7.2)",
+		drivertest.ConcurrentForeignKeys: "the engine checks the foreign keys of a concurrent transaction against its snapshot only: a parent deleted by one transaction " +
+			"while another inserts its child both commit, and PRAGMA foreign_key_check does not report the orphan (0.7.2, tursodatabase/turso#5955)",
+		drivertest.ConcurrentPickedRowids: "in MVCC mode the engine picks rowids from a per-table counter, not max(rowid)+1: a rolled-back or losing transaction leaves a gap, " +
+			"a deleted largest rowid is not picked again, and appending transactions get rowids in the order they insert, not commit (0.7.2, tursodatabase/turso#7474, #7000)",
 	},
 	UnsupportedParams: map[string]string{
 		"_journal=truncate":      "only WAL (and MVCC) journaling: PRAGMA journal_mode = truncate leaves the mode at wal (0.7.2)",

@@ -47,6 +47,9 @@ type PoolConfig struct {
 	// transactions, after Pragmas: it defines the pool's Go functions and
 	// collations, which the transactions' statements may call.
 	Init func(Conn) error
+	// ByDefault reports that every read-write transaction of the pool is
+	// a concurrent one (_txlock=concurrent).
+	ByDefault bool
 }
 
 // Pragma is one "PRAGMA Name = Value".
@@ -54,6 +57,11 @@ type Pragma struct{ Name, Value string }
 
 // ConcurrentPool begins the concurrent transactions of one pool.
 type ConcurrentPool interface {
+	// Setup readies c, a new connection of the pool (after its pragmas),
+	// for concurrent transactions, so that the first one need not change
+	// the database: Turso's engine switches a pool whose transactions are
+	// concurrent by default to its MVCC journal mode.
+	Setup(c Conn) error
 	// Begin begins a concurrent transaction on c, a connection that the
 	// pool's engine opened with the pool's Config and Pragmas. Until the
 	// transaction ends, every statement run on c, also one prepared

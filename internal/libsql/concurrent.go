@@ -150,6 +150,9 @@ func (p *pool) writerConn() (*conn, error) {
 	return w, nil
 }
 
+// Setup does nothing: a connection needs no preparation.
+func (p *pool) Setup(engine.Conn) error { return nil }
+
 // Begin begins a concurrent transaction on ec: the reader takes a
 // snapshot, the overlay begins on it, and ec's statements run on the
 // overlay until the transaction ends.

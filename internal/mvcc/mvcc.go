@@ -24,14 +24,34 @@ import (
 )
 
 // Pool begins concurrent transactions with the engine's BEGIN CONCURRENT.
-// It holds no state: the engine's MVCC is shared by its connections.
-type Pool struct{}
+// It holds no state but its configuration: the engine's MVCC is shared by
+// its connections.
+type Pool struct {
+	byDefault bool
+}
 
 var _ engine.ConcurrentPool = Pool{}
 
 // NewPool returns the pool of concurrent transactions of a pool of
 // connections opened with cfg.
-func NewPool(cfg engine.PoolConfig) Pool { return Pool{} }
+func NewPool(cfg engine.PoolConfig) Pool { return Pool{byDefault: cfg.ByDefault} }
+
+// Setup switches the database of a pool whose transactions are concurrent
+// by default to the MVCC journal mode, as each connection opens.
+func (p Pool) Setup(c engine.Conn) error {
+	if !p.byDefault {
+		return nil
+	}
+	return switchToMVCC(c)
+}
+
+// switchToMVCC puts c's database in the MVCC journal mode.
+func switchToMVCC(c engine.Conn) error {
+	if err := c.Exec("PRAGMA journal_mode = mvcc"); err != nil {
+		return fmt.Errorf("turso: switching the database to the MVCC journal mode, which concurrent transactions need: %w", err)
+	}
+	return nil
+}
 
 // notMVCC is the part of the engine's message that says BEGIN CONCURRENT
 // needs the MVCC journal mode.
@@ -41,15 +61,15 @@ const notMVCC = "only supported when MVCC is enabled"
 // mode is switched to it first (the mode is the database's, and stays:
 // its other connections see it too), which fails while another
 // connection has a transaction open.
-func (Pool) Begin(c engine.Conn) (engine.ConcurrentTx, error) {
+func (p Pool) Begin(c engine.Conn) (engine.ConcurrentTx, error) {
 	if !c.Autocommit() {
 		return nil, errors.New("turso: BeginConcurrent: the connection is inside a transaction")
 	}
 	err := c.Exec("BEGIN CONCURRENT")
 	var ee *engine.Error
 	if errors.As(err, &ee) && strings.Contains(ee.Message, notMVCC) {
-		if err := c.Exec("PRAGMA journal_mode = mvcc"); err != nil {
-			return nil, fmt.Errorf("turso: BeginConcurrent: switching the database to the MVCC journal mode, which concurrent transactions need: %w", err)
+		if err := switchToMVCC(c); err != nil {
+			return nil, err
 		}
 		err = c.Exec("BEGIN CONCURRENT")
 	}
