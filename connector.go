@@ -62,7 +62,8 @@ func newConnector(d *Driver, dsn string, opts ...Option) (*Connector, error) {
 
 // Connect opens and sets up one connection: it applies the encryption key,
 // the busy timeout and the pragmas, defines the Go functions and
-// collations, then runs the WithConnInit hooks.
+// collations, readies the connection for the engine's concurrent
+// transactions, then runs the WithConnInit hooks.
 func (c *Connector) Connect(ctx context.Context) (driver.Conn, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err

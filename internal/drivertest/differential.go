@@ -46,7 +46,7 @@ import (
 
 // diffDefaultTxs is how many transactions the differential test commits
 // on an engine by default (a tenth under -short).
-const diffDefaultTxs = 1500
+const diffDefaultTxs = 2000
 
 // diffSchema is the schema of the workload's database.
 var diffSchema = []string{
