@@ -258,10 +258,11 @@ func testCCDifferential(t *testing.T, e Engine) {
 // RunDifferential runs the differential test of concurrent transactions
 // on e: seed decides the workload, and txs transactions commit.
 func RunDifferential(t *testing.T, e Engine, seed uint64, txs int) {
-	t.Logf("%s: seed %d, %d transactions (rerun: TURSO_CC_DIFF_SEED=%d TURSO_CC_DIFF_TXS=%d go test -run '/Differential$')", e.Name, seed, txs, seed, txs)
+	rerun := fmt.Sprintf("TURSO_CC_DIFF_SEED=%d TURSO_CC_DIFF_TXS=%d go test -run 'TestConcurrentSuite/%s/Differential$' .", seed, txs, e.Name)
+	t.Logf("%s: seed %d, %d transactions (rerun: %s)", e.Name, seed, txs, rerun)
 	defer func() {
 		if t.Failed() {
-			t.Logf("FAILED with seed %d: rerun with TURSO_CC_DIFF_SEED=%d TURSO_CC_DIFF_TXS=%d", seed, seed, txs)
+			t.Logf("FAILED with seed %d: rerun: %s", seed, rerun)
 		}
 	}()
 	_, pickedGap := e.Gaps[ConcurrentPickedRowids]
