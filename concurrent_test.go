@@ -265,26 +265,10 @@ func TestConcurrentVectorIndex(t *testing.T) {
 // table: which rows a search finds is approximate), and integrity_check.
 func vectorIndexHolds(t *testing.T, db *sql.DB, ids string) {
 	t.Helper()
-	list := func(query string) string {
-		rows, err := db.Query(query)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer rows.Close()
-		var out []int64
-		for rows.Next() {
-			var id int64
-			if err := rows.Scan(&id); err != nil {
-				t.Fatal(err)
-			}
-			out = append(out, id)
-		}
-		return fmt.Sprint(out)
-	}
-	if got := list("SELECT id FROM m ORDER BY id"); got != ids {
+	if got := fmt.Sprint(drivertest.RowsOf(t, db, "SELECT id FROM m ORDER BY id")); got != ids {
 		t.Errorf("m holds rows %s, want %s", got, ids)
 	}
-	if got := list("SELECT index_key FROM m_idx_shadow ORDER BY index_key"); got != ids {
+	if got := fmt.Sprint(drivertest.RowsOf(t, db, "SELECT index_key FROM m_idx_shadow ORDER BY index_key")); got != ids {
 		t.Errorf("the vector index holds rows %s, want %s", got, ids)
 	}
 	if got := drivertest.QueryString(t, db, "PRAGMA integrity_check"); got != "ok" {

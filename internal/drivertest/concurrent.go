@@ -471,8 +471,8 @@ func integrityOK(t *testing.T, db *sql.DB) {
 	}
 }
 
-// rowsOf returns the rows of a query as "a|b|c" strings.
-func rowsOf(t *testing.T, q interface {
+// RowsOf returns the rows of a query as "a|b|c" strings.
+func RowsOf(t testing.TB, q interface {
 	Query(string, ...any) (*sql.Rows, error)
 }, query string, args ...any) []string {
 	t.Helper()
@@ -577,7 +577,7 @@ func testCCUniqueValueConflicts(t *testing.T, e Engine) {
 		t.Fatalf("second insert of a unique value: %v, want ErrConflict", err)
 	}
 	t.Logf("second insert of a unique value: %v", err)
-	if got := rowsOf(t, db, "SELECT id, email FROM users ORDER BY id"); fmt.Sprint(got) != "[1|a@x 2|b@x 10|new@x]" {
+	if got := RowsOf(t, db, "SELECT id, email FROM users ORDER BY id"); fmt.Sprint(got) != "[1|a@x 2|b@x 10|new@x]" {
 		t.Errorf("users = %v", got)
 	}
 	integrityOK(t, db)
@@ -593,7 +593,7 @@ func testCCUniqueValueConflicts(t *testing.T, e Engine) {
 	if err := tx.Commit(); err != nil {
 		t.Fatalf("swap: %v", err)
 	}
-	if got := rowsOf(t, db, "SELECT id, email FROM users ORDER BY id"); fmt.Sprint(got) != "[1|b@x 2|a@x 10|new@x]" {
+	if got := RowsOf(t, db, "SELECT id, email FROM users ORDER BY id"); fmt.Sprint(got) != "[1|b@x 2|a@x 10|new@x]" {
 		t.Errorf("after the swap: %v", got)
 	}
 	integrityOK(t, db)
@@ -619,7 +619,7 @@ func testCCSavepointRollback(t *testing.T, e Engine) {
 	if err := tx.Commit(); err != nil {
 		t.Fatal(err)
 	}
-	if got := rowsOf(t, db, "SELECT id, bal FROM acct WHERE id IN (3, 4, 5, 1000) ORDER BY id"); fmt.Sprint(got) != "[3|100 4|1 5|2]" {
+	if got := RowsOf(t, db, "SELECT id, bal FROM acct WHERE id IN (3, 4, 5, 1000) ORDER BY id"); fmt.Sprint(got) != "[3|100 4|1 5|2]" {
 		t.Errorf("rows = %v, want [3|100 4|1 5|2]", got)
 	}
 }
@@ -641,13 +641,13 @@ func testCCTableShapes(t *testing.T, e Engine) {
 		t.Fatal(err)
 	}
 	want := []string{"1|1.5|00FF|NULL", "100|-2.25||'text'"}
-	if got := rowsOf(t, db, "SELECT id, x, hex(b), quote(n) FROM a ORDER BY id"); fmt.Sprint(got) != fmt.Sprint(want) {
+	if got := RowsOf(t, db, "SELECT id, x, hex(b), quote(n) FROM a ORDER BY id"); fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Errorf("rows = %q, want %q", got, want)
 	}
 	if got := QueryInt(t, db, "SELECT seq FROM sqlite_sequence WHERE name = 'a'"); got != 100 {
 		t.Errorf("sqlite_sequence = %d, want 100", got)
 	}
-	if got := rowsOf(t, db, "SELECT c1, c2, c3 FROM wide"); fmt.Sprint(got) != "[4|50|6]" {
+	if got := RowsOf(t, db, "SELECT c1, c2, c3 FROM wide"); fmt.Sprint(got) != "[4|50|6]" {
 		t.Errorf("wide = %v, want [4|50|6]", got)
 	}
 	integrityOK(t, db)
@@ -889,7 +889,7 @@ func testCCForeignKeysAcrossTransactions(t *testing.T, e Engine) {
 			if !childFirst {
 				want = "[2]"
 			}
-			if got := rowsOf(t, db, "SELECT id FROM parent UNION ALL SELECT pid FROM child"); fmt.Sprint(got) != want {
+			if got := RowsOf(t, db, "SELECT id FROM parent UNION ALL SELECT pid FROM child"); fmt.Sprint(got) != want {
 				t.Errorf("parent ids and child pids %v, want %s: the first committer's result", got, want)
 			}
 		})
@@ -911,10 +911,10 @@ func testCCRowidChange(t *testing.T, e Engine) {
 	if err := tx.Commit(); err != nil {
 		t.Fatal(err)
 	}
-	if got := rowsOf(t, db, "SELECT id, v FROM t ORDER BY id"); fmt.Sprint(got) != "[1|a 2|b 30|c]" {
+	if got := RowsOf(t, db, "SELECT id, v FROM t ORDER BY id"); fmt.Sprint(got) != "[1|a 2|b 30|c]" {
 		t.Errorf("t = %v, want [1|a 2|b 30|c]", got)
 	}
-	if got := rowsOf(t, db, "SELECT rowid, v FROM plain ORDER BY rowid"); fmt.Sprint(got) != "[1|x 20|y]" {
+	if got := RowsOf(t, db, "SELECT rowid, v FROM plain ORDER BY rowid"); fmt.Sprint(got) != "[1|x 20|y]" {
 		t.Errorf("plain = %v, want [1|x 20|y]", got)
 	}
 	integrityOK(t, db)
@@ -938,7 +938,7 @@ func testCCRowidChange(t *testing.T, e Engine) {
 		if !errors.Is(err, turso.ErrConflict) {
 			t.Errorf("move first=%v: the second writer of row 1: %v, want ErrConflict", moveFirst, err)
 		}
-		if got := rowsOf(t, db, "SELECT id, v FROM t ORDER BY id"); fmt.Sprint(got) != want {
+		if got := RowsOf(t, db, "SELECT id, v FROM t ORDER BY id"); fmt.Sprint(got) != want {
 			t.Errorf("move first=%v: t = %v, want %s", moveFirst, got, want)
 		}
 		integrityOK(t, db)
@@ -958,7 +958,7 @@ func testCCRowidChangeByCascade(t *testing.T, e Engine) {
 	if err := tx.Commit(); err != nil {
 		t.Fatal(err)
 	}
-	if got := rowsOf(t, db, "SELECT id, w FROM child ORDER BY id"); fmt.Sprint(got) != "[2|c2 10|c1]" {
+	if got := RowsOf(t, db, "SELECT id, w FROM child ORDER BY id"); fmt.Sprint(got) != "[2|c2 10|c1]" {
 		t.Errorf("child = %v, want [2|c2 10|c1]", got)
 	}
 	integrityOK(t, db)
@@ -969,7 +969,7 @@ func testCCRowidChangeByCascade(t *testing.T, e Engine) {
 	if err := commitInOrder(t, t1, t2, "UPDATE parent SET id = 20 WHERE id = 2"); !errors.Is(err, turso.ErrConflict) {
 		t.Errorf("moving a child another transaction wrote: %v, want ErrConflict", err)
 	}
-	if got := rowsOf(t, db, "SELECT id, w FROM child ORDER BY id"); fmt.Sprint(got) != "[2|changed 10|c1]" {
+	if got := RowsOf(t, db, "SELECT id, w FROM child ORDER BY id"); fmt.Sprint(got) != "[2|changed 10|c1]" {
 		t.Errorf("child = %v, want [2|changed 10|c1]", got)
 	}
 	integrityOK(t, db)
@@ -1068,7 +1068,7 @@ func testCCPickedRowidsFollowCommitOrder(t *testing.T, e Engine) {
 		_, err := tx.Exec("INSERT INTO b(v) VALUES ('t1')")
 		return err
 	})
-	if got := rowsOf(t, db, "SELECT id, v FROM b ORDER BY id"); fmt.Sprint(got) != "[1|1 2|2 3|t1]" {
+	if got := RowsOf(t, db, "SELECT id, v FROM b ORDER BY id"); fmt.Sprint(got) != "[1|1 2|2 3|t1]" {
 		t.Errorf("b = %v, want [1|1 2|2 3|t1]", got)
 	}
 

@@ -483,7 +483,7 @@ func compareDBs(t *testing.T, when string, run, replay *sql.DB, ownRowids bool) 
 		if ownRowids && tb.byKey != "" {
 			query = tb.byKey
 		}
-		got, want := rowsOf(t, run, query), rowsOf(t, replay, query)
+		got, want := RowsOf(t, run, query), RowsOf(t, replay, query)
 		if tb.name == "sqlite_sequence" && ownRowids {
 			// The engine's counters count the rowids it picked for
 			// transactions that did not commit too.
@@ -497,8 +497,8 @@ func compareDBs(t *testing.T, when string, run, replay *sql.DB, ownRowids bool) 
 	for _, db := range []*sql.DB{run, replay} {
 		integrityOK(t, db)
 		for _, ix := range diffIndexes {
-			viaIndex := rowsOf(t, db, fmt.Sprintf("SELECT count(*), total(rowid) FROM %s INDEXED BY %s WHERE %s", ix.table, ix.index, ix.cond))
-			viaScan := rowsOf(t, db, fmt.Sprintf("SELECT count(*), total(rowid) FROM %s NOT INDEXED WHERE %s", ix.table, ix.cond))
+			viaIndex := RowsOf(t, db, fmt.Sprintf("SELECT count(*), total(rowid) FROM %s INDEXED BY %s WHERE %s", ix.table, ix.index, ix.cond))
+			viaScan := RowsOf(t, db, fmt.Sprintf("SELECT count(*), total(rowid) FROM %s NOT INDEXED WHERE %s", ix.table, ix.cond))
 			if fmt.Sprint(viaIndex) != fmt.Sprint(viaScan) {
 				t.Errorf("%s: index %s finds %v, a full scan %v", when, ix.index, viaIndex, viaScan)
 			}
