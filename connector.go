@@ -50,6 +50,7 @@ func newConnector(d *Driver, dsn string, opts ...Option) (*Connector, error) {
 	if eng == nil {
 		return nil, errNoDefaultEngine
 	}
+	cfg.engineVersion = eng.Version()
 	if ce, ok := eng.(engine.ConcurrentEngine); ok {
 		cfg.concurrent = ce.NewConcurrentPool(engine.PoolConfig{
 			Config:    cfg.engineConfig(),

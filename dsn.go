@@ -26,9 +26,11 @@ type config struct {
 	mutex bool
 	// engine names the engine (_engine): "" or "libsql" for the default,
 	// else one in engine's registry. engineName is the engine the pool
-	// uses, "turso" resolved ("libsql", "turso-native", "turso-wasm").
-	engine     string
-	engineName string
+	// uses, "turso" resolved ("libsql", "turso-native", "turso-wasm"), and
+	// engineVersion its Version().
+	engine        string
+	engineName    string
+	engineVersion string
 
 	busyTimeout   time.Duration
 	txLock        string // the statement that begins a transaction

@@ -49,11 +49,9 @@ func EngineOf(ctx context.Context, db *sql.DB) (EngineInfo, error) {
 // engineInfo describes the engine of the connections c configures.
 func (c *config) engineInfo() EngineInfo {
 	info := EngineInfo{Name: c.engineName, Build: builds[c.engineName]}
-	if e := c.shared.engine; e != nil {
-		// Version() is "<name> <version>[ (<build>)]".
-		if f := strings.Fields(e.Version()); len(f) >= 2 {
-			info.Version = f[1]
-		}
+	// Version() is "<name> <version>[ (<build>)]".
+	if f := strings.Fields(c.engineVersion); len(f) >= 2 {
+		info.Version = f[1]
 	}
 	return info
 }
