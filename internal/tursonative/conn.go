@@ -74,7 +74,7 @@ func (c *conn) Prepare(sql string) (engine.Stmt, string, error) {
 	if c.closed.Load() {
 		return nil, "", engine.ErrClosed
 	}
-	head, tail, blank := splitFirst(sql)
+	head, tail, blank := tursocore.SplitFirst(sql)
 	if blank {
 		return nil, tail, nil
 	}
@@ -110,7 +110,7 @@ func (c *conn) prepare(sql string) (*stmt, error) {
 		h.release()
 		return nil, errNoMem()
 	}
-	s := &stmt{c: c, t: t, sql: sql, ddl: isDDL(sql)}
+	s := &stmt{c: c, t: t, sql: sql, ddl: tursocore.IsDDL(sql)}
 	names, _ := info[1].([]any)
 	s.params = make([]string, len(names))
 	for i, name := range names {
@@ -173,7 +173,7 @@ func (c *conn) Exec(sql string) error {
 	if c.readOnly {
 		return c.execEach(sql)
 	}
-	if hasDDL(sql) {
+	if tursocore.HasDDL(sql) {
 		defer c.e.schema.Add(1)
 	}
 	csql := C.CString(sql)
@@ -187,7 +187,7 @@ func (c *conn) Exec(sql string) error {
 // failure is the error of a call that returned rc.
 func (c *conn) failure(rc C.int) error {
 	if rc == C.TN_INTERRUPTED {
-		return errInterrupted()
+		return tursocore.Interrupted()
 	}
 	return lastError(c.c)
 }
@@ -196,7 +196,7 @@ func (c *conn) failure(rc C.int) error {
 // checks each one.
 func (c *conn) execEach(sql string) error {
 	for sql != "" {
-		head, tail, blank := splitFirst(sql)
+		head, tail, blank := tursocore.SplitFirst(sql)
 		sql = tail
 		if blank {
 			continue

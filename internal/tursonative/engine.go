@@ -15,6 +15,7 @@ import (
 
 	"github.com/turso-go/turso/internal/artifact"
 	"github.com/turso-go/turso/internal/engine"
+	"github.com/turso-go/turso/internal/tursocore"
 )
 
 // Version is the version of the npm package the addon comes from.
@@ -93,7 +94,7 @@ func (e *Engine) Open(cfg engine.Config) (engine.Conn, error) {
 	if err := e.loaded(); err != nil {
 		return nil, err
 	}
-	path, uriReadOnly, err := dbPath(cfg.Path)
+	path, uriReadOnly, err := tursocore.DBPath(cfg.Path)
 	if err != nil {
 		return nil, &engine.Error{Code: engine.CodeCantOpen, ExtendedCode: engine.CodeCantOpen, Message: fmt.Sprintf("turso engine: bad path %q: %v", cfg.Path, err)}
 	}
@@ -129,7 +130,7 @@ func toError(err error) error {
 		return nil
 	}
 	if x, ok := err.(*exception); ok {
-		return fromMessage(x.message())
+		return tursocore.FromMessage(x.message())
 	}
 	return &engine.Error{Code: engine.CodeInternal, ExtendedCode: engine.CodeInternal, Message: err.Error()}
 }
@@ -139,7 +140,7 @@ func lastError(c *C.tn_conn) error {
 	if c.err_msg == nil {
 		return &engine.Error{Code: engine.CodeInternal, ExtendedCode: engine.CodeInternal, Message: "turso engine: unknown failure"}
 	}
-	return fromMessage(C.GoString(c.err_msg))
+	return tursocore.FromMessage(C.GoString(c.err_msg))
 }
 
 func errNoMem() error {

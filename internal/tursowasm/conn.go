@@ -73,7 +73,7 @@ func (c *conn) Prepare(sql string) (engine.Stmt, string, error) {
 	if c.closed {
 		return nil, "", engine.ErrClosed
 	}
-	head, tail, blank := splitFirst(sql)
+	head, tail, blank := tursocore.SplitFirst(sql)
 	if blank {
 		return nil, tail, nil
 	}
@@ -97,7 +97,7 @@ func (c *conn) Exec(sql string) error {
 	if c.readOnly {
 		return c.execEachLocked(sql)
 	}
-	if hasDDL(sql) {
+	if tursocore.HasDDL(sql) {
 		defer c.e.schema.Add(1)
 	}
 	ex, err := c.call("executor", sql)
@@ -109,7 +109,7 @@ func (c *conn) Exec(sql string) error {
 	idle := 0
 	for {
 		if c.interrupted.Swap(false) {
-			return errInterrupted()
+			return tursocore.Interrupted()
 		}
 		r, err := c.in.env.CallMethod(ex, "stepSync")
 		if err != nil {
@@ -158,7 +158,7 @@ func (c *conn) ioLocked(idle *int) error {
 // which checks each one, with e.mu held.
 func (c *conn) execEachLocked(sql string) error {
 	for sql != "" {
-		head, tail, blank := splitFirst(sql)
+		head, tail, blank := tursocore.SplitFirst(sql)
 		sql = tail
 		if blank {
 			continue

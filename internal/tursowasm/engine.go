@@ -20,22 +20,19 @@
 //
 // Limits of the binding: file offsets are 32-bit (databases up to 2 GiB);
 // the files are not locked against other processes; a float with an
-// integral value is bound as an integer; statements report no NOT NULL
-// information.
+// integral value is bound as an integer.
 package tursowasm
 
 import (
 	"context"
 	"fmt"
-	"net/url"
-	"path/filepath"
-	"strings"
 	"sync"
 	"sync/atomic"
 
 	"github.com/turso-go/turso/internal/artifact"
 	"github.com/turso-go/turso/internal/engine"
 	"github.com/turso-go/turso/internal/napi"
+	"github.com/turso-go/turso/internal/tursocore"
 )
 
 // Version is the version of the npm package the wasm comes from.
@@ -94,51 +91,13 @@ func (e *Engine) instance() (*instance, error) {
 	return e.in, e.err
 }
 
-// dbPath is what the engine opens for a driver path: ":memory:", or an
-// absolute file name (the engine takes no URIs; mode=ro or immutable=1
-// from one makes the connection read-only).
-func dbPath(p string) (path string, readOnly bool, err error) {
-	if rest, ok := strings.CutPrefix(p, "file:"); ok {
-		name, query, _ := strings.Cut(rest, "?")
-		params, err := url.ParseQuery(query)
-		if err != nil {
-			return "", false, err
-		}
-		if name, err = url.PathUnescape(name); err != nil {
-			return "", false, err
-		}
-		// immutable=1 promises that nothing changes the file: SQLite then
-		// refuses writes too.
-		readOnly = params.Get("mode") == "ro" || uriBool(params.Get("immutable"))
-		if params.Get("mode") == "memory" || name == ":memory:" {
-			return ":memory:", readOnly, nil
-		}
-		p = name
-	}
-	if p == ":memory:" || p == "" {
-		return ":memory:", readOnly, nil
-	}
-	abs, err := filepath.Abs(p)
-	return abs, readOnly, err
-}
-
-// uriBool reports whether a URI parameter is true, as
-// sqlite3_uri_boolean reads it.
-func uriBool(v string) bool {
-	switch strings.ToLower(v) {
-	case "1", "yes", "true", "on":
-		return true
-	}
-	return false
-}
-
 // Open opens a connection.
 func (e *Engine) Open(cfg engine.Config) (engine.Conn, error) {
 	in, err := e.instance()
 	if err != nil {
 		return nil, err
 	}
-	path, uriReadOnly, err := dbPath(cfg.Path)
+	path, uriReadOnly, err := tursocore.DBPath(cfg.Path)
 	if err != nil {
 		return nil, &engine.Error{Code: engine.CodeCantOpen, ExtendedCode: engine.CodeCantOpen, Message: fmt.Sprintf("turso engine: bad path %q: %v", cfg.Path, err)}
 	}

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/turso-go/turso/internal/engine"
+	"github.com/turso-go/turso/internal/tursocore"
 )
 
 // shared is the engine every test uses: compiling the module takes
@@ -519,9 +520,9 @@ func TestImmutableIsReadOnly(t *testing.T) {
 		{"/d/x.db", false},
 	}
 	for _, tt := range tests {
-		path, ro, err := dbPath(tt.uri)
+		path, ro, err := tursocore.DBPath(tt.uri)
 		if err != nil || path != "/d/x.db" || ro != tt.readOnly {
-			t.Errorf("dbPath(%q) = %q, %v, %v; want /d/x.db, %v", tt.uri, path, ro, err, tt.readOnly)
+			t.Errorf("DBPath(%q) = %q, %v, %v; want /d/x.db, %v", tt.uri, path, ro, err, tt.readOnly)
 		}
 	}
 	e := testEngine(t)

@@ -83,7 +83,7 @@ func (s *stmt) describe(env *napi.Env) error {
 	if s.cols, err = s.columnsLocked(); err != nil {
 		return err
 	}
-	s.ddl = isDDL(s.sql)
+	s.ddl = tursocore.IsDDL(s.sql)
 	class, err := s.c.call("classifySql", s.sql)
 	if err != nil {
 		return err
@@ -141,15 +141,6 @@ func (s *stmt) ranLocked() error {
 	}
 	s.schema = gen
 	return nil
-}
-
-// isDDL reports whether sql is a statement that may change a schema.
-func isDDL(sql string) bool {
-	switch firstWord(sql) {
-	case "CREATE", "DROP", "ALTER":
-		return true
-	}
-	return false
 }
 
 // method calls a method of the Statement, with e.mu held.
@@ -275,7 +266,7 @@ func (s *stmt) stepLocked() (bool, error) {
 	for {
 		if s.c.interrupted.Swap(false) {
 			s.call(s.resetFn)
-			return false, errInterrupted()
+			return false, tursocore.Interrupted()
 		}
 		r, err := s.call(s.stepFn)
 		if err != nil {

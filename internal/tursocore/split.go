@@ -1,8 +1,8 @@
-package tursowasm
+package tursocore
 
 import "strings"
 
-// splitFirst splits sql after its first statement, as sqlite3_prepare's
+// SplitFirst splits sql after its first statement, as sqlite3_prepare's
 // tail does: head is the first statement (through its semicolon), tail
 // the rest, "" when only whitespace remains (a comment stays in the tail, as
 // in sqlite3_prepare's, which the libSQL engine trims the same way). blank reports
@@ -12,7 +12,7 @@ import "strings"
 // It knows SQLite's lexical rules for strings, quoted identifiers and
 // comments, and that a CREATE TRIGGER body (BEGIN ... END, with CASE ...
 // END inside) holds semicolons.
-func splitFirst(sql string) (head, tail string, blank bool) {
+func SplitFirst(sql string) (head, tail string, blank bool) {
 	blank = true
 	var words []string // the first words, to spot CREATE ... TRIGGER
 	trigger, depth := false, 0
@@ -112,9 +112,9 @@ func isIdentStart(c byte) bool {
 
 func isIdentPart(c byte) bool { return isIdentStart(c) || c >= '0' && c <= '9' || c == '$' }
 
-// firstWord returns the first keyword of sql, upper-cased, after
+// FirstWord returns the first keyword of sql, upper-cased, after
 // whitespace and comments; "" if there is none.
-func firstWord(sql string) string {
+func FirstWord(sql string) string {
 	i := 0
 	for i < len(sql) {
 		switch c := sql[i]; {
@@ -145,15 +145,24 @@ func firstWord(sql string) string {
 	return ""
 }
 
-// hasDDL reports whether any statement of the script sql may change a
+// HasDDL reports whether any statement of the script sql may change a
 // schema.
-func hasDDL(sql string) bool {
+func HasDDL(sql string) bool {
 	for sql != "" {
-		head, tail, _ := splitFirst(sql)
-		if isDDL(head) {
+		head, tail, _ := SplitFirst(sql)
+		if IsDDL(head) {
 			return true
 		}
 		sql = tail
+	}
+	return false
+}
+
+// IsDDL reports whether sql is a statement that may change a schema.
+func IsDDL(sql string) bool {
+	switch FirstWord(sql) {
+	case "CREATE", "DROP", "ALTER":
+		return true
 	}
 	return false
 }
