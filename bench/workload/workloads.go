@@ -290,17 +290,7 @@ func concurrentWorkload() Workload {
 				return err
 			}
 			err := r.Measure(name, g*n, func() error {
-				var wg sync.WaitGroup
-				errs := make([]error, g)
-				for i := 0; i < g; i++ {
-					wg.Add(1)
-					go func(i int) {
-						defer wg.Done()
-						errs[i] = queryUsers(context.Background(), db, n)
-					}(i)
-				}
-				wg.Wait()
-				return errors.Join(errs...)
+				return Parallel(g, func(int) error { return queryUsers(context.Background(), db, n) })
 			})
 			if err != nil {
 				return err
@@ -362,17 +352,7 @@ func filesWorkload() Workload {
 				continue
 			}
 			err := r.Measure(name, g*n, func() error {
-				var wg sync.WaitGroup
-				errs := make([]error, g)
-				for i := 0; i < g; i++ {
-					wg.Add(1)
-					go func(i int) {
-						defer wg.Done()
-						errs[i] = queryUsers(context.Background(), dbs[i], n)
-					}(i)
-				}
-				wg.Wait()
-				return errors.Join(errs...)
+				return Parallel(g, func(i int) error { return queryUsers(context.Background(), dbs[i], n) })
 			})
 			if err != nil {
 				return err
@@ -381,6 +361,22 @@ func filesWorkload() Workload {
 		return nil
 	}
 	return w
+}
+
+// Parallel runs f(0) ... f(g-1) in g goroutines at once and returns their
+// errors joined.
+func Parallel(g int, f func(i int) error) error {
+	var wg sync.WaitGroup
+	errs := make([]error, g)
+	for i := range g {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs[i] = f(i)
+		}()
+	}
+	wg.Wait()
+	return errors.Join(errs...)
 }
 
 // CopiedFiles makes count database files in dir holding the same data:

@@ -109,35 +109,10 @@ func tokenize(sql string) []token {
 		switch {
 		case c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f':
 			i++
-		case c == '-' && strings.HasPrefix(sql[i:], "--"):
-			j := strings.IndexByte(sql[i:], '\n')
-			if j < 0 {
-				return toks
-			}
-			i += j + 1
-		case c == '/' && strings.HasPrefix(sql[i:], "/*"):
-			j := strings.Index(sql[i+2:], "*/")
-			if j < 0 {
-				return toks
-			}
-			i += j + 4
-		case c == '\'' || c == '"' || c == '`' || c == '[':
-			end := c
-			if c == '[' {
-				end = ']'
-			}
-			j := i + 1
-			for j < len(sql) {
-				if sql[j] == end {
-					if end != ']' && j+1 < len(sql) && sql[j+1] == end {
-						j += 2
-						continue
-					}
-					break
-				}
-				j++
-			}
-			j = min(j+1, len(sql))
+		case isCommentStart(sql, i):
+			i = commentEnd(sql, i)
+		case isQuote(c):
+			j := quotedEnd(sql, i)
 			toks = append(toks, token{text: sql[i:j], pos: i})
 			i = j
 		case isWordByte(c):

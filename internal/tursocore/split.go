@@ -20,40 +20,14 @@ func SplitFirst(sql string) (head, tail string, blank bool) {
 	for i < len(sql) {
 		c := sql[i]
 		switch {
-		case c == '-' && strings.HasPrefix(sql[i:], "--"):
-			if j := strings.IndexByte(sql[i:], '\n'); j >= 0 {
-				i += j + 1
-			} else {
-				i = len(sql)
-			}
-			continue
-		case c == '/' && strings.HasPrefix(sql[i:], "/*"):
-			if j := strings.Index(sql[i+2:], "*/"); j >= 0 {
-				i += j + 4
-			} else {
-				i = len(sql)
-			}
+		case isCommentStart(sql, i):
+			i = commentEnd(sql, i)
 			continue
 		case c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f':
 			i++
 			continue
-		case c == '\'' || c == '"' || c == '`' || c == '[':
-			end := byte(c)
-			if c == '[' {
-				end = ']'
-			}
-			j := i + 1
-			for j < len(sql) {
-				if sql[j] == end {
-					if end != ']' && j+1 < len(sql) && sql[j+1] == end {
-						j += 2
-						continue
-					}
-					break
-				}
-				j++
-			}
-			i = min(j+1, len(sql))
+		case isQuote(c):
+			i = quotedEnd(sql, i)
 			blank = false
 			continue
 		case c == ';':
@@ -118,18 +92,8 @@ func FirstWord(sql string) string {
 	i := 0
 	for i < len(sql) {
 		switch c := sql[i]; {
-		case c == '-' && strings.HasPrefix(sql[i:], "--"):
-			j := strings.IndexByte(sql[i:], '\n')
-			if j < 0 {
-				return ""
-			}
-			i += j + 1
-		case c == '/' && strings.HasPrefix(sql[i:], "/*"):
-			j := strings.Index(sql[i+2:], "*/")
-			if j < 0 {
-				return ""
-			}
-			i += j + 4
+		case isCommentStart(sql, i):
+			i = commentEnd(sql, i)
 		case c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == ';':
 			i++
 		case isIdentStart(c):
@@ -143,6 +107,50 @@ func FirstWord(sql string) string {
 		}
 	}
 	return ""
+}
+
+// isCommentStart reports whether a comment ("--" or "/*") starts at
+// sql[i]; commentEnd returns where it ends (the end of sql for one left
+// open).
+func isCommentStart(sql string, i int) bool {
+	return strings.HasPrefix(sql[i:], "--") || strings.HasPrefix(sql[i:], "/*")
+}
+
+func commentEnd(sql string, i int) int {
+	if sql[i] == '-' {
+		if j := strings.IndexByte(sql[i:], '\n'); j >= 0 {
+			return i + j + 1
+		}
+		return len(sql)
+	}
+	if j := strings.Index(sql[i+2:], "*/"); j >= 0 {
+		return i + j + 4
+	}
+	return len(sql)
+}
+
+// isQuote reports whether c opens a string or a quoted identifier;
+// quotedEnd returns where the one starting at sql[i] ends (after its
+// closing quote; a doubled quote inside stands for itself).
+func isQuote(c byte) bool { return c == '\'' || c == '"' || c == '`' || c == '[' }
+
+func quotedEnd(sql string, i int) int {
+	end := sql[i]
+	if end == '[' {
+		end = ']'
+	}
+	j := i + 1
+	for j < len(sql) {
+		if sql[j] == end {
+			if end != ']' && j+1 < len(sql) && sql[j+1] == end {
+				j += 2
+				continue
+			}
+			break
+		}
+		j++
+	}
+	return min(j+1, len(sql))
 }
 
 // HasDDL reports whether any statement of the script sql may change a

@@ -3,7 +3,6 @@
 package tursonative
 
 import (
-	"bufio"
 	"bytes"
 	"compress/gzip"
 	"crypto/sha256"
@@ -19,21 +18,12 @@ import (
 	"github.com/turso-go/turso/internal/engine"
 )
 
-// readSource reads the KEY=value lines of addon/SOURCE.
+// readSource reads addon/SOURCE.
 func readSource(t *testing.T) map[string]string {
 	t.Helper()
-	f, err := os.Open("addon/SOURCE")
+	keys, err := artifact.ReadSource("addon/SOURCE")
 	if err != nil {
 		t.Fatal(err)
-	}
-	defer f.Close()
-	keys := map[string]string{}
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		line := sc.Text()
-		if k, v, ok := strings.Cut(line, "="); ok && !strings.HasPrefix(line, "#") {
-			keys[k] = v
-		}
 	}
 	return keys
 }

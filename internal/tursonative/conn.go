@@ -110,16 +110,16 @@ func (c *conn) prepare(sql string) (*stmt, error) {
 		h.release()
 		return nil, errNoMem()
 	}
-	s := &stmt{c: c, t: t, sql: sql, ddl: tursocore.IsDDL(sql)}
+	s := &stmt{c: c, t: t, ddl: tursocore.IsDDL(sql), schema: c.e.schema.Load()}
+	s.Text, s.Declared = sql, c.declared
 	names, _ := info[1].([]any)
-	s.params = make([]string, len(names))
+	s.Params = make([]string, len(names))
 	for i, name := range names {
-		s.params[i], _ = name.(string)
+		s.Params[i], _ = name.(string)
 	}
-	s.cols = columns(info[2])
-	s.schema = c.e.schema.Load()
+	s.Cols = columns(info[2])
 	class, _ := info[3].(string)
-	s.readOnly = class == "read"
+	s.IsReadOnly = class == "read"
 	if c.readOnly && class == "write" {
 		s.free()
 		return nil, &engine.Error{Code: engine.CodeReadOnly, ExtendedCode: engine.CodeReadOnly, Message: "attempt to write a readonly database"}
@@ -134,14 +134,14 @@ func (c *conn) declared(sql string, affinities []string) []tursocore.Column {
 }
 
 // columns reads the result of Statement.columns().
-func columns(v any) []column {
+func columns(v any) []tursocore.ResultColumn {
 	arr, _ := v.([]any)
-	cols := make([]column, 0, len(arr))
+	cols := make([]tursocore.ResultColumn, 0, len(arr))
 	for _, el := range arr {
 		o, _ := el.(map[string]any)
 		name, _ := o["name"].(string)
 		affinity, _ := o["type"].(string)
-		cols = append(cols, column{name: name, affinity: affinity})
+		cols = append(cols, tursocore.ResultColumn{Name: name, Affinity: affinity})
 	}
 	return cols
 }

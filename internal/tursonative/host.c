@@ -498,14 +498,13 @@ static int run(struct tn_env *e, tn_conn *c, tn_val *runner, tn_val *step_fn) {
 
 void tn_conn_interrupt(tn_conn *c) { __atomic_store_n(&c->interrupted, 1, __ATOMIC_RELEASE); }
 
+static struct tn_env *begin(tn_conn *c);
+
 int tn_conn_exec(tn_conn *c, const char *sql, size_t n) {
-	struct tn_env *e = enter();
-	int rc = TN_DONE;
-	if (tn_register_thread(e) != 0) {
-		set_error(e, c, "module registration failed");
-		tn_leave(e);
+	struct tn_env *e = begin(c);
+	if (!e)
 		return TN_ERROR;
-	}
+	int rc = TN_DONE;
 	__atomic_store_n(&c->interrupted, 0, __ATOMIC_RELEASE);
 	tn_val *db = (tn_val *)c->db;
 	tn_val *text = tn_handle(tn_new_string(sql, n));
@@ -536,12 +535,13 @@ int tn_conn_exec(tn_conn *c, const char *sql, size_t n) {
 }
 
 int tn_conn_counts(tn_conn *c) {
-	struct tn_env *e = enter();
+	struct tn_env *e = begin(c);
+	if (!e)
+		return TN_ERROR;
 	int rc = TN_OK;
 	tn_val *db = (tn_val *)c->db, *r;
 	tn_val *changes_fn, *rowid_fn;
-	if (tn_register_thread(e) != 0 || !(changes_fn = cached(db, &c->m_changes, "changes")) ||
-	    tn_call(changes_fn, db, 0, NULL, &r) != napi_ok) {
+	if (!(changes_fn = cached(db, &c->m_changes, "changes")) || tn_call(changes_fn, db, 0, NULL, &r) != napi_ok) {
 		set_error(e, c, "changes failed");
 		rc = TN_ERROR;
 	} else {
@@ -790,47 +790,52 @@ static int step(struct tn_env *e, tn_stmt *s) {
 	return rc == STEP_DONE ? TN_DONE : rc;
 }
 
-int tn_stmt_start(tn_stmt *s, int nargs, int nparams) {
+/* Each call on a connection or statement is an outermost call that first
+ * registers the module on the thread; begin starts one, or records the
+ * failure on c and returns NULL (the call is then over). */
+static struct tn_env *begin(tn_conn *c) {
 	struct tn_env *e = enter();
-	int rc;
-	if (tn_register_thread(e) != 0) {
-		set_error(e, s->conn, "module registration failed");
-		rc = TN_ERROR;
-	} else {
-		__atomic_store_n(&s->conn->interrupted, 0, __ATOMIC_RELEASE);
-		rc = bind(e, s, nargs, nparams);
-		if (rc == TN_OK)
-			rc = step(e, s);
-	}
+	if (tn_register_thread(e) == 0)
+		return e;
+	set_error(e, c, "module registration failed");
 	tn_leave(e);
-	return rc;
+	return NULL;
 }
 
-int tn_stmt_step(tn_stmt *s) {
-	struct tn_env *e = enter();
-	int rc;
-	if (tn_register_thread(e) != 0) {
-		set_error(e, s->conn, "module registration failed");
-		rc = TN_ERROR;
-	} else
+/* A statement's run and its interrupt flag start together. */
+static int start(struct tn_env *e, tn_stmt *s, int nargs, int nparams) {
+	__atomic_store_n(&s->conn->interrupted, 0, __ATOMIC_RELEASE);
+	return bind(e, s, nargs, nparams);
+}
+
+int tn_stmt_start(tn_stmt *s, int nargs, int nparams) {
+	struct tn_env *e = begin(s->conn);
+	if (!e)
+		return TN_ERROR;
+	int rc = start(e, s, nargs, nparams);
+	if (rc == TN_OK)
 		rc = step(e, s);
 	tn_leave(e);
 	return rc;
 }
 
+int tn_stmt_step(tn_stmt *s) {
+	struct tn_env *e = begin(s->conn);
+	if (!e)
+		return TN_ERROR;
+	int rc = step(e, s);
+	tn_leave(e);
+	return rc;
+}
+
 int tn_stmt_exec(tn_stmt *s, int nargs, int nparams) {
-	struct tn_env *e = enter();
-	int rc;
-	if (tn_register_thread(e) != 0) {
-		set_error(e, s->conn, "module registration failed");
-		rc = TN_ERROR;
-	} else {
-		__atomic_store_n(&s->conn->interrupted, 0, __ATOMIC_RELEASE);
-		rc = bind(e, s, nargs, nparams);
-		while (rc == TN_OK || rc == TN_ROW)
-			rc = step(e, s);
-		drop_row(s);
-	}
+	struct tn_env *e = begin(s->conn);
+	if (!e)
+		return TN_ERROR;
+	int rc = start(e, s, nargs, nparams);
+	while (rc == TN_OK || rc == TN_ROW)
+		rc = step(e, s);
+	drop_row(s);
 	tn_leave(e);
 	if (rc == TN_DONE)
 		rc = tn_conn_counts(s->conn) == TN_OK ? TN_DONE : TN_ERROR;
@@ -838,14 +843,10 @@ int tn_stmt_exec(tn_stmt *s, int nargs, int nparams) {
 }
 
 int tn_stmt_reset(tn_stmt *s) {
-	struct tn_env *e = enter();
-	int rc;
-	if (tn_register_thread(e) != 0) {
-		set_error(e, s->conn, "module registration failed");
-		rc = TN_ERROR;
-	} else
-		rc = reset(e, s);
+	struct tn_env *e = begin(s->conn);
+	if (!e)
+		return TN_ERROR;
+	int rc = reset(e, s);
 	tn_leave(e);
 	return rc;
 }
-

@@ -225,9 +225,48 @@ tn_val *tn_new_bigint(bool neg, uint64_t mag) {
 	return v;
 }
 
+/* utf8_lead classifies the lead byte c of a UTF-8 sequence: its length
+ * (0: not a lead byte) and the range of its second byte. */
+static size_t utf8_lead(unsigned char c, unsigned char *lo, unsigned char *hi) {
+	*lo = 0x80, *hi = 0xBF;
+	if (c >= 0xC2 && c <= 0xDF)
+		return 2;
+	if (c >= 0xE0 && c <= 0xEF) {
+		if (c == 0xE0)
+			*lo = 0xA0;
+		if (c == 0xED)
+			*hi = 0x9F;
+		return 3;
+	}
+	if (c >= 0xF0 && c <= 0xF4) {
+		if (c == 0xF0)
+			*lo = 0x90;
+		if (c == 0xF4)
+			*hi = 0x8F;
+		return 4;
+	}
+	return 0;
+}
+
+/* utf8_prefix returns how many bytes of the sequence at s[i:n], whose
+ * lead byte is not ASCII, are well-formed: its length when it is whole. */
+static size_t utf8_prefix(const unsigned char *s, size_t i, size_t n, size_t *len) {
+	unsigned char lo, hi;
+	*len = utf8_lead(s[i], &lo, &hi);
+	if (!*len)
+		return 0;
+	size_t k = 1;
+	for (; k < *len && i + k < n; k++) {
+		unsigned char b = s[i + k];
+		if (b < (k == 1 ? lo : 0x80) || b > (k == 1 ? hi : 0xBF))
+			break;
+	}
+	return k;
+}
+
 /* utf8_valid reports whether s[0:n] is well-formed UTF-8. */
 static bool utf8_valid(const unsigned char *s, size_t n) {
-	size_t i = 0;
+	size_t i = 0, len;
 	while (i < n) {
 		if (i + 8 <= n) {
 			uint64_t w;
@@ -237,34 +276,12 @@ static bool utf8_valid(const unsigned char *s, size_t n) {
 				continue;
 			}
 		}
-		unsigned char c = s[i];
-		if (c < 0x80) {
+		if (s[i] < 0x80) {
 			i++;
 			continue;
 		}
-		size_t len;
-		unsigned char lo = 0x80, hi = 0xBF;
-		if (c >= 0xC2 && c <= 0xDF)
-			len = 2;
-		else if (c >= 0xE0 && c <= 0xEF) {
-			len = 3;
-			if (c == 0xE0)
-				lo = 0xA0;
-			if (c == 0xED)
-				hi = 0x9F;
-		} else if (c >= 0xF0 && c <= 0xF4) {
-			len = 4;
-			if (c == 0xF0)
-				lo = 0x90;
-			if (c == 0xF4)
-				hi = 0x8F;
-		} else
+		if (utf8_prefix(s, i, n, &len) != len || !len)
 			return false;
-		if (i + len > n || s[i + 1] < lo || s[i + 1] > hi)
-			return false;
-		for (size_t k = 2; k < len; k++)
-			if (s[i + k] < 0x80 || s[i + k] > 0xBF)
-				return false;
 		i += len;
 	}
 	return true;
@@ -274,40 +291,13 @@ static bool utf8_valid(const unsigned char *s, size_t n) {
  * subsequence with U+FFFD as V8's UTF-8 decoder does; out has room for 3n
  * bytes. It returns the bytes written. */
 static size_t utf8_sanitize(const unsigned char *s, size_t n, char *out) {
-	size_t i = 0, o = 0;
+	size_t i = 0, o = 0, len;
 	while (i < n) {
-		unsigned char c = s[i];
-		if (c < 0x80) {
-			out[o++] = c;
-			i++;
+		if (s[i] < 0x80) {
+			out[o++] = s[i++];
 			continue;
 		}
-		size_t len = 0;
-		unsigned char lo = 0x80, hi = 0xBF;
-		if (c >= 0xC2 && c <= 0xDF)
-			len = 2;
-		else if (c >= 0xE0 && c <= 0xEF) {
-			len = 3;
-			if (c == 0xE0)
-				lo = 0xA0;
-			if (c == 0xED)
-				hi = 0x9F;
-		} else if (c >= 0xF0 && c <= 0xF4) {
-			len = 4;
-			if (c == 0xF0)
-				lo = 0x90;
-			if (c == 0xF4)
-				hi = 0x8F;
-		}
-		size_t k = 1;
-		if (len) {
-			for (; k < len && i + k < n; k++) {
-				unsigned char b = s[i + k];
-				unsigned char l = k == 1 ? lo : 0x80, h = k == 1 ? hi : 0xBF;
-				if (b < l || b > h)
-					break;
-			}
-		}
+		size_t k = utf8_prefix(s, i, n, &len);
 		if (len && k == len) {
 			memcpy(out + o, s + i, len);
 			o += len;
@@ -316,7 +306,7 @@ static size_t utf8_sanitize(const unsigned char *s, size_t n, char *out) {
 		}
 		memcpy(out + o, "\xEF\xBF\xBD", 3);
 		o += 3;
-		i += k;
+		i += k ? k : 1;
 	}
 	return o;
 }

@@ -9,34 +9,23 @@ package tursonative
 import "C"
 
 import (
-	"slices"
 	"unsafe"
 
 	"github.com/turso-go/turso/internal/engine"
 	"github.com/turso-go/turso/internal/tursocore"
 )
 
-// column describes one result column: its name and the affinity the
-// engine reports ("" for an expression).
-type column struct{ name, affinity string }
-
 // stmt is one prepared statement: a Statement object of the addon in raw
 // mode (rows as arrays) with safe integers (integers as BigInts).
 type stmt struct {
-	c        *conn
-	t        *C.tn_stmt // nil once closed
-	sql      string
-	params   []string // names of parameters 1..n, "" for anonymous ones
-	cols     []column
-	readOnly bool
+	// Statement describes it: text, parameters, columns.
+	tursocore.Statement
+	c *conn
+	t *C.tn_stmt // nil once closed
 	// ddl is set for a statement that may change a schema. schema is the
-	// Engine's schema count when cols was read; reprepared counts the
-	// times cols changed after a schema change.
-	ddl        bool
-	schema     uint64
-	reprepared int
-	// decl are the columns' declared types, found on first use.
-	decl []tursocore.Column
+	// Engine's schema count when its columns were read.
+	ddl    bool
+	schema uint64
 
 	// vals views the C row for Row.
 	vals []engine.Value
@@ -44,77 +33,10 @@ type stmt struct {
 
 var _ engine.Stmt = (*stmt)(nil)
 
-func (s *stmt) SQL() string    { return s.sql }
-func (s *stmt) NumParams() int { return len(s.params) }
-func (s *stmt) ReadOnly() bool { return s.readOnly }
-
-// Reprepared counts the times the statement's columns changed after a
-// schema change: the binding recompiles a statement inside step and keeps
-// no count, so ran compares the columns.
-func (s *stmt) Reprepared() int { return s.reprepared }
-
-func (s *stmt) ParamIndex(name string) int {
-	for i, n := range s.params {
-		if n == name {
-			return i + 1
-		}
-	}
-	return 0
-}
-
-func (s *stmt) ParamName(i int) string {
-	if i < 1 || i > len(s.params) {
-		return ""
-	}
-	return s.params[i-1]
-}
-
-func (s *stmt) ColumnCount() int { return len(s.cols) }
-
-func (s *stmt) ColumnName(i int) string {
-	if i < 0 || i >= len(s.cols) {
-		return ""
-	}
-	return s.cols[i].name
-}
-
-// ColumnDeclType is the declared type of the table column a result
-// column comes straight from, found through the engine (see
-// tursocore.DeclaredTypes); the engine's affinity where that fails.
-func (s *stmt) ColumnDeclType(i int) string {
-	if i < 0 || i >= len(s.cols) {
-		return ""
-	}
-	return s.declared()[i].DeclType
-}
-
-// ColumnNotNull reports whether the table column a result column comes
-// straight from is declared NOT NULL.
-func (s *stmt) ColumnNotNull(i int) (notNull, known bool) {
-	if i < 0 || i >= len(s.cols) {
-		return false, false
-	}
-	c := s.declared()[i]
-	return c.NotNull, c.Known
-}
-
-// declared finds the columns' declared types once (and again after a
-// schema change changed the columns).
-func (s *stmt) declared() []tursocore.Column {
-	if s.decl == nil {
-		aff := make([]string, len(s.cols))
-		for i, c := range s.cols {
-			aff[i] = c.affinity
-		}
-		s.decl = s.c.declared(s.sql, aff)
-	}
-	return s.decl
-}
-
 // marshal stores args in the C statement's argument buffer, copying the
 // bytes of text and blob arguments into its arena.
 func (s *stmt) marshal(args []engine.Value) error {
-	if len(args) > len(s.params) {
+	if len(args) > len(s.Params) {
 		return &engine.Error{Code: engine.CodeRange, ExtendedCode: engine.CodeRange, Message: "column index out of range"}
 	}
 	if len(args) == 0 {
@@ -164,7 +86,7 @@ func (s *stmt) Start(args []engine.Value) (bool, error) {
 	if err := s.marshal(args); err != nil {
 		return false, err
 	}
-	more, err := s.stepped(C.tn_stmt_start(s.t, C.int(len(args)), C.int(len(s.params))))
+	more, err := s.stepped(C.tn_stmt_start(s.t, C.int(len(args)), C.int(len(s.Params))))
 	if rerr := s.ran(); err == nil && rerr != nil {
 		return false, rerr
 	}
@@ -239,11 +161,7 @@ func (s *stmt) ran() error {
 	if err != nil {
 		return toError(err)
 	}
-	if cols := columns(v); !slices.Equal(cols, s.cols) {
-		s.cols = cols
-		s.decl = nil
-		s.reprepared++
-	}
+	s.SetColumns(columns(v))
 	s.schema = gen
 	return nil
 }
@@ -257,7 +175,7 @@ func (s *stmt) Exec(args []engine.Value) (changes, lastInsertID int64, err error
 	if err := s.marshal(args); err != nil {
 		return 0, 0, err
 	}
-	rc := C.tn_stmt_exec(s.t, C.int(len(args)), C.int(len(s.params)))
+	rc := C.tn_stmt_exec(s.t, C.int(len(args)), C.int(len(s.Params)))
 	if s.ddl {
 		s.c.e.schema.Add(1)
 	}

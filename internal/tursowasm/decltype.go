@@ -5,7 +5,6 @@ import (
 	"strings"
 
 	"github.com/turso-go/turso/internal/engine"
-	"github.com/turso-go/turso/internal/tursocore"
 )
 
 // query runs sql, which takes no arguments, and returns its rows with
@@ -31,18 +30,4 @@ func (c *conn) query(sql string) ([][]engine.Value, error) {
 		rows = append(rows, row)
 	}
 	return rows, err
-}
-
-// declared returns the declared types of the result columns of s, found
-// through the engine (see tursocore.DeclaredTypes) once, and again after a
-// schema change changed the columns.
-func (s *stmt) declared() []tursocore.Column {
-	if s.decl == nil {
-		aff := make([]string, len(s.cols))
-		for i, c := range s.cols {
-			aff[i] = c.affinity
-		}
-		s.decl = s.c.decls.Get(s.c.query, s.c.e.schema.Load(), s.sql, aff)
-	}
-	return s.decl
 }

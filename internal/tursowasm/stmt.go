@@ -1,36 +1,24 @@
 package tursowasm
 
 import (
-	"slices"
-
 	"github.com/turso-go/turso/internal/engine"
 	"github.com/turso-go/turso/internal/napi"
 	"github.com/turso-go/turso/internal/tursocore"
 )
 
-// column describes one result column: its name and the affinity the
-// engine reports ("" for an expression).
-type column struct{ name, affinity string }
-
 // stmt is one prepared statement: a Statement object of the binding, in
 // raw mode (rows as arrays) with safe integers (integers as BigInts).
 type stmt struct {
-	c        *conn
-	obj      napi.Value
-	sql      string
-	params   []string // names of parameters 1..n, "" for anonymous ones
-	cols     []column
-	readOnly bool
-	row      []engine.Value
-	closed   bool
+	// Statement describes it: text, parameters, columns.
+	tursocore.Statement
+	c      *conn
+	obj    napi.Value
+	row    []engine.Value
+	closed bool
 	// ddl is set for a statement that may change a schema. schema is the
-	// Engine's schema count when cols was read; reprepared counts the
-	// times cols changed after a schema change.
-	ddl        bool
-	schema     uint64
-	reprepared int
-	// decl are the columns' declared types, found on first use.
-	decl []tursocore.Column
+	// Engine's schema count when its columns were read.
+	ddl    bool
+	schema uint64
 	// The methods of the hot path, looked up once.
 	stepFn, rowFn, resetFn, bindFn *napi.Function
 }
@@ -44,7 +32,11 @@ func (c *conn) prepareLocked(sql string) (*stmt, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &stmt{c: c, obj: obj, sql: sql}
+	s := &stmt{c: c, obj: obj}
+	s.Text = sql
+	s.Declared = func(sql string, affinities []string) []tursocore.Column {
+		return c.decls.Get(c.query, c.e.schema.Load(), sql, affinities)
+	}
 	if err := s.describe(env); err != nil {
 		s.closeLocked()
 		return nil, err
@@ -71,24 +63,24 @@ func (s *stmt) describe(env *napi.Env) error {
 	if err != nil {
 		return err
 	}
-	s.params = make([]string, toInt64(n))
-	for i := range s.params {
+	s.Params = make([]string, toInt64(n))
+	for i := range s.Params {
 		name, err := s.method("parameterName", float64(i+1))
 		if err != nil {
 			return err
 		}
-		s.params[i], _ = name.(string)
+		s.Params[i], _ = name.(string)
 	}
 	s.schema = s.c.e.schema.Load()
-	if s.cols, err = s.columnsLocked(); err != nil {
+	if s.Cols, err = s.columnsLocked(); err != nil {
 		return err
 	}
-	s.ddl = tursocore.IsDDL(s.sql)
-	class, err := s.c.call("classifySql", s.sql)
+	s.ddl = tursocore.IsDDL(s.Text)
+	class, err := s.c.call("classifySql", s.Text)
 	if err != nil {
 		return err
 	}
-	s.readOnly = class == "read"
+	s.IsReadOnly = class == "read"
 	if s.c.readOnly && class == "write" {
 		return &engine.Error{Code: engine.CodeReadOnly, ExtendedCode: engine.CodeReadOnly, Message: "attempt to write a readonly database"}
 	}
@@ -96,12 +88,12 @@ func (s *stmt) describe(env *napi.Env) error {
 }
 
 // columnsLocked reads the statement's result columns, with e.mu held.
-func (s *stmt) columnsLocked() ([]column, error) {
+func (s *stmt) columnsLocked() ([]tursocore.ResultColumn, error) {
 	v, err := s.method("columns")
 	if err != nil {
 		return nil, err
 	}
-	var cols []column
+	var cols []tursocore.ResultColumn
 	if arr, ok := v.(*napi.Object); ok {
 		for _, col := range arr.Elements {
 			o, _ := col.(*napi.Object)
@@ -110,7 +102,7 @@ func (s *stmt) columnsLocked() ([]column, error) {
 			}
 			name, _ := o.Get("name").(string)
 			affinity, _ := o.Get("type").(string)
-			cols = append(cols, column{name: name, affinity: affinity})
+			cols = append(cols, tursocore.ResultColumn{Name: name, Affinity: affinity})
 		}
 	}
 	return cols, nil
@@ -134,11 +126,7 @@ func (s *stmt) ranLocked() error {
 	if err != nil {
 		return err
 	}
-	if !slices.Equal(cols, s.cols) {
-		s.cols = cols
-		s.decl = nil
-		s.reprepared++
-	}
+	s.SetColumns(cols)
 	s.schema = gen
 	return nil
 }
@@ -154,60 +142,6 @@ func (s *stmt) method(name string, args ...napi.Value) (napi.Value, error) {
 func (s *stmt) call(fn *napi.Function, args ...napi.Value) (napi.Value, error) {
 	v, err := s.c.in.env.Call(fn, s.obj, args...)
 	return v, toError(err)
-}
-
-func (s *stmt) SQL() string    { return s.sql }
-func (s *stmt) NumParams() int { return len(s.params) }
-func (s *stmt) ReadOnly() bool { return s.readOnly }
-
-// Reprepared counts the times the statement's columns changed after a
-// schema change: the binding recompiles a statement inside step and
-// keeps no count, so ranLocked compares the columns.
-func (s *stmt) Reprepared() int { return s.reprepared }
-
-func (s *stmt) ParamIndex(name string) int {
-	for i, n := range s.params {
-		if n == name {
-			return i + 1
-		}
-	}
-	return 0
-}
-
-func (s *stmt) ParamName(i int) string {
-	if i < 1 || i > len(s.params) {
-		return ""
-	}
-	return s.params[i-1]
-}
-
-func (s *stmt) ColumnCount() int { return len(s.cols) }
-
-func (s *stmt) ColumnName(i int) string {
-	if i < 0 || i >= len(s.cols) {
-		return ""
-	}
-	return s.cols[i].name
-}
-
-// ColumnDeclType is the declared type of the table column a result
-// column comes straight from, found through the engine; the engine's
-// affinity where that fails.
-func (s *stmt) ColumnDeclType(i int) string {
-	if i < 0 || i >= len(s.cols) {
-		return ""
-	}
-	return s.declared()[i].DeclType
-}
-
-// ColumnNotNull reports whether the table column a result column comes
-// straight from is declared NOT NULL.
-func (s *stmt) ColumnNotNull(i int) (notNull, known bool) {
-	if i < 0 || i >= len(s.cols) {
-		return false, false
-	}
-	c := s.declared()[i]
-	return c.NotNull, c.Known
 }
 
 func (s *stmt) Start(args []engine.Value) (bool, error) {
@@ -233,7 +167,7 @@ func (s *stmt) bindLocked(args []engine.Value) error {
 	if _, err := s.call(s.resetFn); err != nil {
 		return err
 	}
-	for i := range s.params {
+	for i := range s.Params {
 		var v napi.Value = napi.Null{}
 		if i < len(args) {
 			v = toJS(args[i])
@@ -242,7 +176,7 @@ func (s *stmt) bindLocked(args []engine.Value) error {
 			return err
 		}
 	}
-	if len(args) > len(s.params) {
+	if len(args) > len(s.Params) {
 		return &engine.Error{Code: engine.CodeRange, ExtendedCode: engine.CodeRange, Message: "column index out of range"}
 	}
 	return nil

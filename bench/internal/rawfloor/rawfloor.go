@@ -512,17 +512,7 @@ func files(r *workload.Run) error {
 			continue
 		}
 		err := r.Measure(name, g*n, func() error {
-			var wg sync.WaitGroup
-			errs := make([]error, g)
-			for i := 0; i < g; i++ {
-				wg.Add(1)
-				go func(i int) {
-					defer wg.Done()
-					errs[i] = queryUsers(conns[i], n)
-				}(i)
-			}
-			wg.Wait()
-			return errors.Join(errs...)
+			return workload.Parallel(g, func(i int) error { return queryUsers(conns[i], n) })
 		})
 		if err != nil {
 			return err
@@ -566,17 +556,7 @@ func concurrent(r *workload.Run) error {
 			conns = append(conns, x)
 		}
 		err := r.Measure(name, g*n, func() error {
-			var wg sync.WaitGroup
-			errs := make([]error, g)
-			for i := 0; i < g; i++ {
-				wg.Add(1)
-				go func(i int) {
-					defer wg.Done()
-					errs[i] = queryUsers(conns[i], n)
-				}(i)
-			}
-			wg.Wait()
-			return errors.Join(errs...)
+			return workload.Parallel(g, func(i int) error { return queryUsers(conns[i], n) })
 		})
 		if err != nil {
 			return err
