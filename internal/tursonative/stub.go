@@ -3,8 +3,6 @@
 package tursonative
 
 import (
-	"errors"
-
 	"github.com/turso-go/turso/internal/artifact"
 	"github.com/turso-go/turso/internal/engine"
 )
@@ -15,10 +13,6 @@ const Version = "0.7.2"
 // Available reports whether this build has the native engine: only
 // linux/amd64 with cgo does.
 const Available = false
-
-// ErrUnavailable is what Open returns in a build without the native
-// engine.
-var ErrUnavailable = errors.New("turso native engine: not available in this build (it needs linux/amd64 and cgo)")
 
 // Engine stands in for the native engine where there is none: every Open
 // fails with ErrUnavailable.
