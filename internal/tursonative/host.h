@@ -49,6 +49,7 @@ enum {
 	TN_DEAD = 2,     /* count reached zero: finalizing */
 	TN_EXACT = 4,    /* a number made from an int64 that keeps it in num.i */
 	TN_BUFFER = 8,   /* a typed array made as a Node Buffer */
+	TN_SLAB = 16,    /* the value's block comes from a free list */
 };
 
 /* Promise states. */
@@ -56,6 +57,9 @@ enum { TN_PENDING, TN_FULFILLED, TN_REJECTED };
 
 typedef struct tn_val tn_val;
 typedef struct tn_obj tn_obj;
+
+/* The elements an array holds without an allocation of its own. */
+#define TN_INLINE_ELEMS 8
 
 typedef struct {
 	char *key;
@@ -81,9 +85,10 @@ struct tn_obj {
 	tn_val *proto;
 	tn_prop *props;
 	uint32_t nprops, capprops;
-	/* Arrays. */
+	/* Arrays: elems is inl while the array fits it (a row's). */
 	tn_val **elems;
 	uint32_t nelems, capelems;
+	tn_val *inl[TN_INLINE_ELEMS];
 	/* napi_wrap. */
 	void *native;
 	bool wrapped;

@@ -66,6 +66,59 @@ static char *xstrdup(const char *s) {
 	return p;
 }
 
+/* Values are allocated from per-thread free lists of two block sizes:
+ * small ones (a primitive, with room for a short string after it) and
+ * objects. A row makes and drops a handful of each per step, which malloc
+ * would serve more slowly. A block freed on another thread than it was
+ * made on joins that thread's list. The lists are capped; what exceeds
+ * the cap goes back to malloc. Values carry TN_SLAB when their block
+ * comes from a list's size class. */
+#define SMALL_BLOCK 64
+#define OBJECT_BLOCK (sizeof(tn_val) + sizeof(tn_obj))
+#define FREE_CAP 4096
+
+typedef struct block {
+	struct block *next;
+} block;
+
+typedef struct {
+	block *head;
+	size_t n;
+} freelist;
+
+static __thread freelist small_free, object_free;
+
+static void *block_get(freelist *l, size_t size) {
+	block *b = l->head;
+	if (b) {
+		l->head = b->next;
+		l->n--;
+		return b;
+	}
+	return xmalloc(size);
+}
+
+static void block_put(freelist *l, void *p) {
+	if (l->n >= FREE_CAP) {
+		free(p);
+		return;
+	}
+	block *b = p;
+	b->next = l->head;
+	l->head = b;
+	l->n++;
+}
+
+/* free_val frees a value's block. */
+static void free_val(tn_val *v) {
+	if (!(v->flags & TN_SLAB))
+		free(v);
+	else if (v->type >= JS_OBJECT)
+		block_put(&object_free, v);
+	else
+		block_put(&small_free, v);
+}
+
 __attribute__((constructor)) static void init_values(void) {
 	for (int i = 0; i < SMALL_INTS; i++) {
 		small_ints[i].type = JS_NUMBER;
@@ -115,7 +168,7 @@ void tn_decref(tn_val *v) {
 	if (!counted(v) || --v->rc > 0)
 		return;
 	if (!tn_is_object(v)) {
-		free(v);
+		free_val(v);
 		return;
 	}
 	/* Objects die once the outermost call returns: their finalizers run
@@ -178,18 +231,21 @@ static void die(struct tn_env *e, tn_val *v) {
 	tn_decref(o->buffer);
 	tn_decref(o->result);
 	free(o->props);
-	free(o->elems);
+	if (o->elems != o->inl)
+		free(o->elems);
 	free(o->fins);
 	free(o->name);
-	free(v);
+	free_val(v);
 }
 
 /* ---- Values ---- */
 
 tn_val *tn_new_object(int type) {
-	tn_val *v = xcalloc(1, sizeof(tn_val) + sizeof(tn_obj));
+	tn_val *v = block_get(&object_free, OBJECT_BLOCK);
+	memset(v, 0, OBJECT_BLOCK);
 	v->rc = 1;
 	v->type = type;
+	v->flags = TN_SLAB;
 	v->u.o = (tn_obj *)(v + 1);
 	return v;
 }
@@ -197,10 +253,10 @@ tn_val *tn_new_object(int type) {
 tn_val *tn_new_number(double d) {
 	if (d >= 0 && d < SMALL_INTS && d == (int)d && !(d == 0 && signbit(d)))
 		return &small_ints[(int)d];
-	tn_val *v = xmalloc(sizeof *v);
+	tn_val *v = block_get(&small_free, SMALL_BLOCK);
 	v->rc = 1;
 	v->type = JS_NUMBER;
-	v->flags = 0;
+	v->flags = TN_SLAB;
 	v->u.num.d = d;
 	v->u.num.i = 0;
 	return v;
@@ -216,10 +272,10 @@ tn_val *tn_new_int64(int64_t i) {
 }
 
 tn_val *tn_new_bigint(bool neg, uint64_t mag) {
-	tn_val *v = xmalloc(sizeof *v);
+	tn_val *v = block_get(&small_free, SMALL_BLOCK);
 	v->rc = 1;
 	v->type = JS_BIGINT;
-	v->flags = 0;
+	v->flags = TN_SLAB;
 	v->u.big.neg = neg && mag != 0;
 	v->u.big.mag = mag;
 	return v;
@@ -313,8 +369,13 @@ static size_t utf8_sanitize(const unsigned char *s, size_t n, char *out) {
 
 tn_val *tn_new_string(const char *s, size_t n) {
 	tn_val *v;
+	uint8_t flags = 0;
 	if (n == 0 || utf8_valid((const unsigned char *)s, n)) {
-		v = xmalloc(sizeof *v + n + 1);
+		if (sizeof *v + n + 1 <= SMALL_BLOCK) {
+			v = block_get(&small_free, SMALL_BLOCK);
+			flags = TN_SLAB;
+		} else
+			v = xmalloc(sizeof *v + n + 1);
 		v->u.str.p = (char *)(v + 1);
 		if (n)
 			memcpy(v->u.str.p, s, n);
@@ -329,7 +390,7 @@ tn_val *tn_new_string(const char *s, size_t n) {
 	v->u.str.p[v->u.str.n] = 0;
 	v->rc = 1;
 	v->type = JS_STRING;
-	v->flags = 0;
+	v->flags = flags;
 	return v;
 }
 
@@ -422,10 +483,18 @@ static bool array_index(const char *key, uint32_t *idx) {
 static void set_element(tn_val *arr, uint32_t i, tn_val *v) {
 	tn_obj *o = arr->u.o;
 	if (i >= o->capelems) {
-		uint32_t cap = o->capelems ? o->capelems : 4;
+		uint32_t cap = TN_INLINE_ELEMS;
 		while (cap <= i)
 			cap *= 2;
-		o->elems = xrealloc(o->elems, cap * sizeof *o->elems);
+		if (cap <= TN_INLINE_ELEMS)
+			o->elems = o->inl;
+		else if (o->elems == o->inl || !o->elems) {
+			tn_val **e = xmalloc(cap * sizeof *e);
+			if (o->nelems)
+				memcpy(e, o->elems, o->nelems * sizeof *e);
+			o->elems = e;
+		} else
+			o->elems = xrealloc(o->elems, cap * sizeof *o->elems);
 		o->capelems = cap;
 	}
 	while (o->nelems <= i)
@@ -944,8 +1013,9 @@ NAPI_EXPORT napi_create_array_with_length(napi_env env, size_t length, napi_valu
 	tn_val *a = tn_new_object(JS_ARRAY);
 	if (length > 0 && length < (1u << 24)) {
 		tn_obj *o = a->u.o;
-		o->elems = xmalloc(length * sizeof *o->elems);
-		o->capelems = o->nelems = (uint32_t)length;
+		o->elems = length <= TN_INLINE_ELEMS ? o->inl : xmalloc(length * sizeof *o->elems);
+		o->capelems = length <= TN_INLINE_ELEMS ? TN_INLINE_ELEMS : (uint32_t)length;
+		o->nelems = (uint32_t)length;
 		for (size_t i = 0; i < length; i++)
 			o->elems[i] = &tn_undefined_val;
 	}
