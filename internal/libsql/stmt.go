@@ -23,7 +23,11 @@ type stmt struct {
 	vals []engine.Value
 }
 
-var _ engine.Stmt = (*stmt)(nil)
+var (
+	_ engine.Stmt            = (*stmt)(nil)
+	_ engine.ColumnDeclTyper = (*stmt)(nil)
+	_ engine.ColumnNotNuller = (*stmt)(nil)
+)
 
 func newStmt(c *conn, s *C.sqlite3_stmt, sql string) (*stmt, error) {
 	t := C.tg_stmt_new(s)
