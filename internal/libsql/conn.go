@@ -45,7 +45,7 @@ func (c *conn) Prepare(sql string) (engine.Stmt, string, error) {
 	var tail *C.char
 	rc := C.sqlite3_prepare_v3(c.db, csql, C.int(len(sql)), C.SQLITE_PREPARE_PERSISTENT, &s, &tail)
 	if rc != C.SQLITE_OK {
-		return nil, "", lastError(c.db)
+		return nil, "", c.lastError()
 	}
 	rest := ""
 	if tail != nil {
@@ -74,7 +74,7 @@ func (c *conn) Exec(sql string) error {
 	csql := C.CString(sql)
 	defer C.free(unsafe.Pointer(csql))
 	if C.sqlite3_exec(c.db, csql, nil, nil, nil) != C.SQLITE_OK {
-		return lastError(c.db)
+		return c.lastError()
 	}
 	return nil
 }
@@ -115,7 +115,7 @@ func (c *conn) Close() error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if C.sqlite3_close_v2(c.db) != C.SQLITE_OK {
-		return lastError(c.db)
+		return c.lastError()
 	}
 	c.db = nil
 	if c.hooks != nil {

@@ -145,7 +145,7 @@ func (s *stmt) stepped(rc C.int) (bool, error) {
 	case C.SQLITE_DONE:
 		return false, nil
 	default:
-		err := lastError(s.c.db)
+		err := s.c.lastError()
 		C.sqlite3_reset(s.t.stmt)
 		return false, err
 	}
@@ -187,7 +187,7 @@ func (s *stmt) Exec(args []engine.Value) (changes, lastInsertID int64, err error
 		return 0, 0, err
 	}
 	if rc := C.tg_exec(s.h, C.int(len(args))); rc != C.SQLITE_OK {
-		err := lastError(s.c.db)
+		err := s.c.lastError()
 		C.sqlite3_reset(s.t.stmt)
 		return 0, 0, err
 	}
