@@ -542,8 +542,11 @@ func testContextCancelInterrupts(t *testing.T, e Engine) {
 			if !errors.Is(err, context.Canceled) {
 				t.Fatalf("err = %v, want context.Canceled", err)
 			}
-			if d := time.Since(start); d > 120*time.Millisecond {
-				t.Errorf("cancel took effect after %v, want within 100 ms", d)
+			// The statement would run for minutes: a second proves the
+			// interrupt, with room for a loaded machine under -race
+			// (120 ms failed there).
+			if d := time.Since(start); d > time.Second {
+				t.Errorf("cancel took effect after %v, want within a second", d)
 			}
 			if got := QueryString(t, db, "SELECT 'usable'"); got != "usable" {
 				t.Errorf("connection after cancel: %q", got)
