@@ -51,6 +51,12 @@ func TestCommitHookVeto(t *testing.T) {
 					t.Errorf("%v: want the hook's *vetoError", err)
 				}
 			}},
+		{"BeginConcurrent, sentinel", func() error { return errSentinel }, commitConcurrent,
+			func(t *testing.T, err error) {
+				if !errors.Is(err, errSentinel) {
+					t.Errorf("%v: want the hook's error", err)
+				}
+			}},
 		{"panic", func() error { panic("hook bug") }, commitTx,
 			func(t *testing.T, err error) {
 				if !strings.Contains(err.Error(), "panicked: hook bug") {
@@ -60,7 +66,7 @@ func TestCommitHookVeto(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			db := drivertest.OpenConnector(t, filepath.Join(t.TempDir(), "h.db"))
+			db := drivertest.OpenConnector(t, filepath.Join(t.TempDir(), "h.db")+"?_journal_mode=WAL")
 			c := drivertest.Conn(t, db)
 			mustExec(t, c, "CREATE TABLE t(x UNIQUE)")
 			if err := turso.SetCommitHook(ctx, c, tt.hook); err != nil {
@@ -101,6 +107,8 @@ func TestCommitHookVeto(t *testing.T) {
 	}
 }
 
+// The ways to commit the tests veto.
+
 // commitStatement inserts a row outside a transaction: the statement
 // commits.
 func commitStatement(c *sql.Conn) error {
@@ -110,8 +118,18 @@ func commitStatement(c *sql.Conn) error {
 
 // commitTx inserts a row in a transaction and commits it.
 func commitTx(c *sql.Conn) error {
+	return commitIn(c.BeginTx(context.Background(), nil))
+}
+
+// commitConcurrent inserts a row in a concurrent transaction and commits
+// it.
+func commitConcurrent(c *sql.Conn) error {
+	return commitIn(turso.BeginConcurrent(context.Background(), c))
+}
+
+// commitIn inserts a row in the transaction tx and commits it.
+func commitIn(tx *sql.Tx, err error) error {
 	ctx := context.Background()
-	tx, err := c.BeginTx(ctx, nil)
 	if err != nil {
 		return err
 	}

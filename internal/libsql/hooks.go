@@ -54,11 +54,11 @@ func (c *conn) SetCommitHook(fn func() error) {
 	C.tg_set_commit_hook(c.db, h, cbool(fn != nil))
 }
 
-// lastError reads the error SQLite recorded on c for the failed call that
-// just returned; a commit that the commit hook vetoed carries the hook's
-// error.
-func (c *conn) lastError() error {
-	err := lastError(c.db)
+// lastError reads the error SQLite recorded on db (c's database handle,
+// or an overlay's) for the failed call that just returned; a commit that
+// c's commit hook vetoed carries the hook's error.
+func (c *conn) lastError(db *C.sqlite3) error {
+	err := lastError(db)
 	if c.hooks == nil || c.hooks.veto == nil {
 		return err
 	}
@@ -101,20 +101,25 @@ func tgCallUpdateHook(h C.uintptr_t, op C.int, schema, table *C.char, rowid C.sq
 //export tgCallCommitHook
 func tgCallCommitHook(h C.uintptr_t) (rollback C.int) {
 	hooks := cgo.Handle(h).Value().(*hookSet)
-	defer func() {
-		if p := recover(); p != nil {
-			hooks.veto = fmt.Errorf("the commit hook panicked: %v", p)
-			rollback = 1
-		}
-	}()
-	if hooks.commit == nil {
-		return 0
-	}
-	if err := hooks.commit(); err != nil {
+	if err := hooks.vetoes(); err != nil {
 		hooks.veto = err
 		return 1
 	}
 	return 0
+}
+
+// vetoes runs the commit hook, if any, and returns the error with which
+// it vetoes the commit: the one it returned, or its panic.
+func (hooks *hookSet) vetoes() (err error) {
+	if hooks.commit == nil {
+		return nil
+	}
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("the commit hook panicked: %v", p)
+		}
+	}()
+	return hooks.commit()
 }
 
 //export tgCallRollbackHook
