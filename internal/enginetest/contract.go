@@ -579,12 +579,18 @@ func testColumnNames(t *testing.T, e Engine) {
 // metadataTable is the table the metadata tests describe.
 const metadataTable = "CREATE TABLE m (a DATETIME NOT NULL, b VARCHAR(40), c DECIMAL(10,2), d BOOLEAN, e, f INTEGER NOT NULL)"
 
+// describe prepares query over metadataTable.
+func (e Engine) describe(t *testing.T, query string) engine.Stmt {
+	t.Helper()
+	c, _ := e.openFile(t)
+	exec(t, c, metadataTable)
+	return prepare(t, c, query)
+}
+
 // testColumnDeclTypes: an engine either reports declared types exactly as
 // written, "" for expressions, or does not implement ColumnDeclTyper.
 func testColumnDeclTypes(t *testing.T, e Engine) {
-	c, _ := e.openFile(t)
-	exec(t, c, metadataTable)
-	s := prepare(t, c, "SELECT a, b, c, d, e, f, f + 1, 'x' FROM m")
+	s := e.describe(t, "SELECT a, b, c, d, e, f, f + 1, 'x' FROM m")
 	d, ok := s.(engine.ColumnDeclTyper)
 	e.implements(t, DeclTypes, ok, "engine.ColumnDeclTyper")
 	var got []string
@@ -599,9 +605,7 @@ func testColumnDeclTypes(t *testing.T, e Engine) {
 // testColumnNotNull: an engine either knows which result columns come
 // from NOT NULL table columns, or does not implement ColumnNotNuller.
 func testColumnNotNull(t *testing.T, e Engine) {
-	c, _ := e.openFile(t)
-	exec(t, c, metadataTable)
-	s := prepare(t, c, "SELECT a, b, e, f, f + 1 FROM m")
+	s := e.describe(t, "SELECT a, b, e, f, f + 1 FROM m")
 	n, ok := s.(engine.ColumnNotNuller)
 	e.implements(t, NotNull, ok, "engine.ColumnNotNuller")
 	type nn struct{ notNull, known bool }
