@@ -32,20 +32,19 @@ type Query func(sql string) ([][]engine.Value, error)
 // DeclaredTypes finds the declared types of the result columns of sql.
 // The binding of Turso's engine reports only a result column's affinity
 // (affinities[i]: "INTEGER", "TEXT", "REAL", "BLOB", "NUMERIC", or "" for
-// an expression), so it asks the engine: EXPLAIN shows which table column
-// (through which cursors, registers, sorters and coroutines) fills each
-// output register, and PRAGMA table_info gives that column's declared
-// type and NOT NULL. A column keeps its affinity (Known false) where the
-// program does not show a single origin, or where the origin's declared
-// type has another affinity than the engine reported.
+// an expression or a column declared without a type), so it asks the
+// engine: EXPLAIN shows which table column (through which cursors,
+// registers, sorters and coroutines) fills each output register, and
+// PRAGMA table_info gives that column's declared type and NOT NULL. A
+// column keeps its affinity (Known false) where the program does not show
+// a single origin, or where the origin's declared type has another
+// affinity than the engine reported (none for a column without a type).
 func DeclaredTypes(q Query, sql string, affinities []string) ([]Column, error) {
 	cols := make([]Column, len(affinities))
-	direct := false
 	for i, a := range affinities {
 		cols[i].DeclType = a
-		direct = direct || a != ""
 	}
-	if !direct {
+	if len(cols) == 0 {
 		return cols, nil
 	}
 	prog, err := q("EXPLAIN " + sql)
@@ -56,7 +55,7 @@ func DeclaredTypes(q Query, sql string, affinities []string) ([]Column, error) {
 	tables := map[string][]tableColumn{}
 	indexes := map[string]*indexInfo{}
 	for i := range cols {
-		if affinities[i] == "" || i >= len(origins) || !origins[i].known() {
+		if i >= len(origins) || !origins[i].known() {
 			continue
 		}
 		o := origins[i]
@@ -88,7 +87,9 @@ func DeclaredTypes(q Query, sql string, affinities []string) ([]Column, error) {
 		case o.col >= 0 && o.col < len(tcols):
 			tc = &tcols[o.col]
 		}
-		if tc == nil || Affinity(tc.declType) != affinities[i] {
+		// The engine reports the affinity of a column with a declared type,
+		// and none for an expression or a column declared without one.
+		if tc == nil || (tc.declType != "" && Affinity(tc.declType) != affinities[i]) || (tc.declType == "" && affinities[i] != "") {
 			continue
 		}
 		cols[i] = Column{DeclType: tc.declType, NotNull: tc.notNull, Known: true}

@@ -53,6 +53,10 @@ func schema(explain string) Query {
 			return [][]engine.Value{{text("CREATE TABLE u (id INTEGER PRIMARY KEY, created DATETIME NOT NULL, ok BOOLEAN, name VARCHAR (40), price DECIMAL (10, 2))")}}, nil
 		case strings.Contains(sql, "type = 'table' AND name = 'a'"):
 			return [][]engine.Value{{text("CREATE TABLE a (id INTEGER PRIMARY KEY, uid INT, created TIMESTAMP)")}}, nil
+		case sql == `PRAGMA table_info("x")`:
+			return [][]engine.Value{col(0, "e", "", 1, 0), col(1, "g", "INT", 0, 0)}, nil
+		case strings.Contains(sql, "type = 'table' AND name = 'x'"):
+			return [][]engine.Value{{text("CREATE TABLE x (e NOT NULL, g INT)")}}, nil
 		case strings.Contains(sql, "type = 'index' AND name = 'ui'"):
 			return [][]engine.Value{{text("u")}}, nil
 		case sql == `PRAGMA index_info("ui")`:
@@ -152,7 +156,15 @@ func TestDeclaredTypes(t *testing.T) {
 			ResultRow 1 1 0 output=r[1]`,
 			[]string{"TEXT"},
 			[]Column{{DeclType: "TEXT"}}},
-		{"only expressions", `this program is never read`, []string{"", ""}, []Column{{}, {}}},
+		{"expressions and an untyped column", `
+			OpenRead 0 2 0 table=x, root=2, iDb=0
+			Column 0 0 1 r[1]=x.e
+			Integer 7 2 0 r[2]=7
+			Column 0 1 3 r[3]=x.g
+			Add 3 2 3 r[3]=r[3]+r[2]
+			ResultRow 1 3 0 output=r[1..3]`,
+			[]string{"", "", ""},
+			[]Column{{NotNull: true, Known: true}, {}, {}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -50,6 +50,8 @@ var errorCodes = []struct {
 	{"in query_only mode", engine.CodeReadOnly, engine.CodeReadOnly},
 	{"readonly", engine.CodeReadOnly, engine.CodeReadOnly},
 	{"File is not a database", engine.CodeNotADB, engine.CodeNotADB},
+	// A file whose header is not a database's: SQLite says SQLITE_NOTADB.
+	{"in database header", engine.CodeNotADB, engine.CodeNotADB},
 	{"Corrupt database", engine.CodeCorrupt, engine.CodeCorrupt},
 	{"Database is full", engine.CodeFull, engine.CodeFull},
 	{"string or blob too big", engine.CodeTooBig, engine.CodeTooBig},

@@ -75,6 +75,15 @@ func (s *Statement) ColumnName(i int) string {
 	return s.Cols[i].Name
 }
 
+// ColumnAffinity is the affinity the engine reports for result column i
+// ("" for an expression).
+func (s *Statement) ColumnAffinity(i int) string {
+	if i < 0 || i >= len(s.Cols) {
+		return ""
+	}
+	return s.Cols[i].Affinity
+}
+
 // ColumnDeclType is the declared type of the table column a result
 // column comes straight from, found through the engine; the engine's
 // affinity where that fails.

@@ -31,7 +31,12 @@ type stmt struct {
 	vals []engine.Value
 }
 
-var _ engine.Stmt = (*stmt)(nil)
+var (
+	_ engine.Stmt             = (*stmt)(nil)
+	_ engine.ColumnDeclTyper  = (*stmt)(nil)
+	_ engine.ColumnNotNuller  = (*stmt)(nil)
+	_ engine.ColumnAffinityer = (*stmt)(nil)
+)
 
 // marshal stores args in the C statement's argument buffer, copying the
 // bytes of text and blob arguments into its arena.

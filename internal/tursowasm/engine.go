@@ -26,6 +26,7 @@ package tursowasm
 import (
 	"context"
 	"fmt"
+	"os"
 	"sync"
 	"sync/atomic"
 
@@ -102,12 +103,16 @@ func (e *Engine) Open(cfg engine.Config) (engine.Conn, error) {
 		return nil, &engine.Error{Code: engine.CodeCantOpen, ExtendedCode: engine.CodeCantOpen, Message: fmt.Sprintf("turso engine: bad path %q: %v", cfg.Path, err)}
 	}
 	readOnly := cfg.ReadOnly || uriReadOnly
+	if !cfg.Create && path != ":memory:" {
+		// The binding's fileMustExist cannot tell: the file hooks create
+		// what they open.
+		if _, err := os.Stat(path); err != nil {
+			return nil, &engine.Error{Code: engine.CodeCantOpen, ExtendedCode: engine.CodeCantOpen, Message: "unable to open database file: " + err.Error()}
+		}
+	}
 	opts := napi.NewObject()
 	if readOnly {
 		opts.Set("readonly", true)
-	}
-	if !cfg.Create && !readOnly && path != ":memory:" {
-		opts.Set("fileMustExist", true)
 	}
 	opts.Set("timeout", float64(cfg.BusyTimeout.Milliseconds()))
 

@@ -23,7 +23,12 @@ type stmt struct {
 	stepFn, rowFn, resetFn, bindFn *napi.Function
 }
 
-var _ engine.Stmt = (*stmt)(nil)
+var (
+	_ engine.Stmt             = (*stmt)(nil)
+	_ engine.ColumnDeclTyper  = (*stmt)(nil)
+	_ engine.ColumnNotNuller  = (*stmt)(nil)
+	_ engine.ColumnAffinityer = (*stmt)(nil)
+)
 
 // prepareLocked prepares one statement, with e.mu held.
 func (c *conn) prepareLocked(sql string) (*stmt, error) {
