@@ -201,15 +201,19 @@ static pthread_mutex_t ref_mu = PTHREAD_MUTEX_INITIALIZER;
 
 static void die(struct tn_env *e, tn_val *v) {
 	tn_obj *o = v->u.o;
-	pthread_mutex_lock(&ref_mu);
-	for (struct tn_ref *r = o->refs; r;) {
-		struct tn_ref *next = r->next;
-		r->value = NULL;
-		r->next = r->prev = NULL;
-		r = next;
+	/* Nothing can add a reference to a dead object (that takes a handle),
+	 * so an object without one needs no lock. */
+	if (__atomic_load_n(&o->refs, __ATOMIC_ACQUIRE)) {
+		pthread_mutex_lock(&ref_mu);
+		for (struct tn_ref *r = o->refs; r;) {
+			struct tn_ref *next = r->next;
+			r->value = NULL;
+			r->next = r->prev = NULL;
+			r = next;
+		}
+		o->refs = NULL;
+		pthread_mutex_unlock(&ref_mu);
 	}
-	o->refs = NULL;
-	pthread_mutex_unlock(&ref_mu);
 	for (uint32_t i = 0; i < o->nfins; i++)
 		o->fins[i].cb(e, o->fins[i].data, o->fins[i].hint);
 	if (v->type == JS_ARRAYBUFFER) {
