@@ -113,7 +113,8 @@ func (r *rows) ColumnTypeNullable(i int) (nullable, ok bool) {
 }
 
 // ColumnTypeLength returns the length declared for a VARCHAR(n)-like
-// column, or math.MaxInt64 for TEXT and BLOB columns.
+// column; TEXT, BLOB and every other column report none (ok false), as
+// with mattn/go-sqlite3.
 func (r *rows) ColumnTypeLength(i int) (length int64, ok bool) {
 	return declLength(r.p.s.ColumnDeclType(i))
 }

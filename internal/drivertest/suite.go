@@ -1043,9 +1043,9 @@ func testColumnTypes(t *testing.T, e Engine) {
 		{"price", "DECIMAL(10,2)", reflect.TypeFor[sql.NullFloat64](), true, true, 0, false, 10, 2, true},
 		{"at", "DATETIME", reflect.TypeFor[sql.NullTime](), true, true, 0, false, 0, 0, false},
 		{"ok", "BOOLEAN", reflect.TypeFor[sql.NullBool](), true, true, 0, false, 0, 0, false},
-		{"data", "BLOB", reflect.TypeFor[sql.RawBytes](), true, true, math.MaxInt64, true, 0, 0, false},
+		{"data", "BLOB", reflect.TypeFor[sql.RawBytes](), true, true, 0, false, 0, 0, false},
 		{"f", "REAL", reflect.TypeFor[sql.NullFloat64](), true, true, 0, false, 0, 0, false},
-		{"notes", "TEXT", reflect.TypeFor[sql.NullString](), true, true, math.MaxInt64, true, 0, 0, false},
+		{"notes", "TEXT", reflect.TypeFor[sql.NullString](), true, true, 0, false, 0, 0, false},
 		{"expr", "", reflect.TypeFor[*any](), true, false, 0, false, 0, 0, false},
 	}
 	if len(cts) != len(wants) {
