@@ -6,6 +6,7 @@ import (
 	"database/sql/driver"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 
 	"github.com/turso-go/turso/internal/engine"
@@ -183,6 +184,7 @@ func (c *conn) PrepareContext(ctx context.Context, query string) (driver.Stmt, e
 // order by the statements' positional parameters; named arguments bind
 // wherever their name appears. The result is that of the last statement.
 func (c *conn) ExecContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Result, error) {
+	whole := query
 	if err := c.ready(ctx); err != nil {
 		return nil, err
 	}
@@ -199,7 +201,7 @@ func (c *conn) ExecContext(ctx context.Context, query string, args []driver.Name
 			query = tail
 			continue
 		}
-		stmtArgs, n := argsFor(p, args, used, tail == "")
+		stmtArgs, n := argsFor(p, args, used, blankSQL(tail))
 		used += n
 		vals, err := p.bind(stmtArgs)
 		if err != nil {
@@ -213,8 +215,8 @@ func (c *conn) ExecContext(ctx context.Context, query string, args []driver.Name
 		}
 		query = tail
 	}
-	if used < countPositional(args) {
-		return nil, argError("%d arguments given, the statements used %d", countPositional(args), used)
+	if n := countPositional(args); used < n {
+		return nil, &ArgError{Err: ErrExtraArgument, SQL: whole, Want: used, Got: n}
 	}
 	return res, nil
 }
@@ -223,6 +225,7 @@ func (c *conn) ExecContext(ctx context.Context, query string, args []driver.Name
 // and returns the rows of the last one. Arguments are consumed as
 // ExecContext consumes them.
 func (c *conn) QueryContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Rows, error) {
+	whole := query
 	if err := c.ready(ctx); err != nil {
 		return nil, err
 	}
@@ -243,13 +246,13 @@ func (c *conn) QueryContext(ctx context.Context, query string, args []driver.Nam
 			continue
 		}
 		last := tail == ""
-		stmtArgs, n := argsFor(p, args, used, last)
+		stmtArgs, n := argsFor(p, args, used, blankSQL(tail))
 		used += n
 		if last {
-			if used < countPositional(args) {
+			if n := countPositional(args); used < n {
 				c.release(p, true)
 				stop()
-				return nil, argError("%d arguments given, the statements used %d", countPositional(args), used)
+				return nil, &ArgError{Err: ErrExtraArgument, SQL: whole, Want: used, Got: n}
 			}
 			return c.start(ctx, p, stmtArgs, stop)
 		}
@@ -335,6 +338,33 @@ func argsFor(p *prepared, args []driver.NamedValue, used int, last bool) ([]driv
 		out = append(out, a)
 	}
 	return out, taken
+}
+
+// blankSQL reports whether sql holds no statement: only white space,
+// semicolons and comments. The statement before such a tail is the last
+// of its query, and takes the arguments that remain (so that an extra one
+// fails before anything runs).
+func blankSQL(sql string) bool {
+	for i := 0; i < len(sql); i++ {
+		switch c := sql[i]; {
+		case c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == ';':
+		case strings.HasPrefix(sql[i:], "--"):
+			j := strings.IndexByte(sql[i:], '\n')
+			if j < 0 {
+				return true
+			}
+			i += j
+		case strings.HasPrefix(sql[i:], "/*"):
+			j := strings.Index(sql[i+2:], "*/")
+			if j < 0 {
+				return true
+			}
+			i += j + 3
+		default:
+			return false
+		}
+	}
+	return true
 }
 
 // countPositional counts the arguments without a name.

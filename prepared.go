@@ -2,6 +2,8 @@ package turso
 
 import (
 	"database/sql/driver"
+	"fmt"
+	"strconv"
 
 	"github.com/turso-go/turso/internal/engine"
 )
@@ -48,7 +50,10 @@ func newPrepared(s engine.Stmt, ec engine.Conn) *prepared {
 
 // bind converts args to engine values in parameter order. Positional
 // arguments bind to the parameter of their ordinal; a named argument binds
-// to every parameter of that name, whichever of ':', '@' and '$' it uses.
+// to every parameter of that name, whichever of ':', '@' and '$' it uses,
+// and is ignored when there is none (as mattn/go-sqlite3 ignores it). A
+// parameter left without a value, or a positional argument beyond the
+// parameters, is an *ArgError.
 func (p *prepared) bind(args []driver.NamedValue) ([]engine.Value, error) {
 	if len(args) == 0 && p.nparams == 0 {
 		return nil, nil
@@ -66,36 +71,45 @@ func (p *prepared) bind(args []driver.NamedValue) ([]engine.Value, error) {
 	p.scratch = p.scratch[:0]
 	for i := range args {
 		a := &args[i]
+		if a.Name == "" && (a.Ordinal < 1 || a.Ordinal > p.nparams) {
+			return nil, &ArgError{Err: ErrExtraArgument, SQL: p.query, Want: p.nparams, Got: countPositional(args)}
+		}
 		v, ok := toEngineValue(a.Value, &p.scratch)
 		if !ok {
-			return nil, argError("unsupported argument type %T", a.Value)
+			return nil, &ArgError{Err: ErrArgumentType, SQL: p.query, Type: fmt.Sprintf("%T", a.Value)}
 		}
 		if a.Name == "" {
-			if a.Ordinal < 1 || a.Ordinal > p.nparams {
-				return nil, argError("argument %d out of range: the statement has %d parameters", a.Ordinal, p.nparams)
-			}
 			vals[a.Ordinal-1] = v
 			isSet[a.Ordinal-1] = true
 			continue
 		}
-		idx := p.paramIndexes(a.Name)
-		if len(idx) == 0 {
-			return nil, argError("named argument %q matches no parameter", a.Name)
-		}
-		for _, j := range idx {
+		for _, j := range p.paramIndexes(a.Name) {
 			vals[j-1] = v
 			isSet[j-1] = true
 		}
 	}
 	for i, ok := range isSet {
 		if !ok {
-			if name := p.s.ParamName(i + 1); name != "" && name[0] != '?' {
-				return nil, argError("missing argument for parameter %s", name)
-			}
-			return nil, argError("missing argument for parameter %d: the statement has %d parameters, %d arguments were given", i+1, p.nparams, len(args))
+			return nil, p.missing(i+1, isSet)
 		}
 	}
 	return vals, nil
+}
+
+// missing reports parameter i, the first of those isSet marks unset, as
+// left without a value.
+func (p *prepared) missing(i int, isSet []bool) error {
+	got := 0
+	for _, ok := range isSet {
+		if ok {
+			got++
+		}
+	}
+	param := p.s.ParamName(i)
+	if param == "" {
+		param = "?" + strconv.Itoa(i)
+	}
+	return &ArgError{Err: ErrMissingArgument, SQL: p.query, Want: p.nparams, Got: got, Param: param}
 }
 
 // hasNamedParams reports whether any parameter is named (":a", "@a",

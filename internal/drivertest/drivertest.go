@@ -146,6 +146,10 @@ var suite = []struct {
 	{"ColumnTypes", testColumnTypes},
 	{"ConcurrentPool", testConcurrentPool},
 	{"NoHandleLeaks", testNoHandleLeaks},
+	{"NamedParam", testNamedParam},
+	{"NamedParamClearBindings", testNamedParamClearBindings},
+	{"NotEnoughArgs", testNotEnoughArgs},
+	{"ExtraArgs", testExtraArgs},
 }
 
 // lacks reports whether the engine declares gap g.
