@@ -340,7 +340,7 @@ func (c *conn) beginConcurrent(ctx context.Context) (driver.Tx, error) {
 		if err != nil {
 			return nil, err
 		}
-		c.cc = cc
+		c.cc, c.handles.cc = cc, cc
 	}
 	cc := c.cc
 	schema, npages, err := cc.snapshot()
@@ -428,7 +428,7 @@ func (c *conn) endConcurrent() {
 	}
 	if err != nil {
 		cc.close(c)
-		c.cc = nil
+		c.cc, c.handles.cc = nil, nil
 	}
 }
 
@@ -447,6 +447,8 @@ func (t *ccTx) Commit() error {
 	if t.done || t.c.closed {
 		return errClosed
 	}
+	t.c.enter()
+	defer t.c.leave()
 	t.done = true
 	changes, err := t.collect()
 	// The snapshot is no longer needed: release it before writing, so
@@ -463,6 +465,8 @@ func (t *ccTx) Rollback() error {
 	if t.done || t.c.closed {
 		return errClosed
 	}
+	t.c.enter()
+	defer t.c.leave()
 	t.done = true
 	t.c.endConcurrent()
 	return nil

@@ -6,6 +6,7 @@ import (
 	"database/sql/driver"
 	"errors"
 	"fmt"
+	"runtime"
 	"strings"
 	"sync"
 
@@ -35,6 +36,10 @@ type conn struct {
 	// live is ec for Interrupter, which reads it from other goroutines.
 	liveMu sync.Mutex
 	live   engine.Conn
+	// handles are the engine connections to close if the connection is
+	// dropped without Close, by dropCleanup (cleanup.go).
+	handles     *connHandles
+	dropCleanup runtime.Cleanup
 }
 
 var (
@@ -50,7 +55,9 @@ var (
 )
 
 func newConn(ec engine.Conn, cfg *config) *conn {
-	return &conn{ec: ec, cfg: cfg, cache: newStmtCache(cfg.stmtCacheSize), live: ec}
+	c := &conn{ec: ec, cfg: cfg, cache: newStmtCache(cfg.stmtCacheSize), live: ec, handles: &connHandles{ec: ec}}
+	c.watchDropped()
+	return c
 }
 
 // setEC makes ec the engine connection that runs the connection's
@@ -85,7 +92,9 @@ func (c *conn) acquire(query string) (*prepared, string, error) {
 	if s == nil {
 		return nil, tail, nil
 	}
-	return newPrepared(s, c.ec), tail, nil
+	p := newPrepared(s, c.ec)
+	p.watchDropped(c.handles)
+	return p, tail, nil
 }
 
 // release gives back a statement acquire returned: to the cache when it is
@@ -96,7 +105,7 @@ func (c *conn) release(p *prepared, cacheable bool) {
 		c.cache.put(p)
 		return
 	}
-	p.s.Close()
+	p.close()
 }
 
 // watch arranges for ctx's end to interrupt the connection until the
@@ -165,6 +174,8 @@ func (c *conn) PrepareContext(ctx context.Context, query string) (driver.Stmt, e
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
+	c.enter()
+	defer c.leave()
 	p, tail, err := c.acquire(query)
 	if err != nil {
 		return nil, err
@@ -188,6 +199,8 @@ func (c *conn) ExecContext(ctx context.Context, query string, args []driver.Name
 	if err := c.ready(ctx); err != nil {
 		return nil, err
 	}
+	c.enter()
+	defer c.leave()
 	stop := c.watch(ctx)
 	defer stop()
 	res := result{}
@@ -229,6 +242,8 @@ func (c *conn) QueryContext(ctx context.Context, query string, args []driver.Nam
 	if err := c.ready(ctx); err != nil {
 		return nil, err
 	}
+	c.enter()
+	defer c.leave()
 	stop := c.watch(ctx)
 	used := 0
 	for {
@@ -291,6 +306,10 @@ func (c *conn) start(ctx context.Context, p *prepared, args []driver.NamedValue,
 		width = len(p.s.Row())
 	}
 	p.describe(width)
+	// The open result counts as a user of the connection until it closes
+	// (or is dropped: cleanup.go).
+	c.enter()
+	p.ref.held = true
 	return &rows{c: c, p: p, ctx: ctx, pending: hasRow, done: !hasRow, stop: stop}, nil
 }
 
@@ -393,6 +412,8 @@ func (c *conn) BeginTx(ctx context.Context, opts driver.TxOptions) (driver.Tx, e
 	if c.closed {
 		return nil, driver.ErrBadConn
 	}
+	c.enter()
+	defer c.leave()
 	level := sql.IsolationLevel(opts.Isolation)
 	switch level {
 	case sql.LevelDefault, sql.LevelSerializable, sql.LevelSnapshot:
@@ -467,9 +488,13 @@ func (c *conn) Close() error {
 		return nil
 	}
 	c.closed = true
+	c.dropCleanup.Stop()
+	c.enter()
+	defer c.leave()
+	c.handles.markClosed()
 	if c.cc != nil {
 		c.cc.close(c)
-		c.cc = nil
+		c.cc, c.handles.cc = nil, nil
 	}
 	c.cache.clear()
 	return wrapErr(c.ec.Close(), "")

@@ -3,6 +3,7 @@ package turso
 import (
 	"database/sql/driver"
 	"fmt"
+	"runtime"
 	"strconv"
 
 	"github.com/turso-go/turso/internal/engine"
@@ -42,6 +43,10 @@ type prepared struct {
 
 	// prev and next link the statement cache's recency list.
 	prev, next *prepared
+	// ref and dropCleanup finalize s if the prepared is dropped unclosed
+	// (cleanup.go).
+	ref         *stmtRef
+	dropCleanup runtime.Cleanup
 }
 
 func newPrepared(s engine.Stmt, ec engine.Conn) *prepared {
@@ -188,14 +193,14 @@ func (c *stmtCache) take(query string) *prepared {
 // one when there is no room.
 func (c *stmtCache) put(p *prepared) {
 	if c.capacity == 0 || c.byQuery[p.query] != nil {
-		p.s.Close()
+		p.close()
 		return
 	}
 	if len(c.byQuery) >= c.capacity {
 		old := c.tail
 		c.unlink(old)
 		delete(c.byQuery, old.query)
-		old.s.Close()
+		old.close()
 	}
 	c.byQuery[p.query] = p
 	p.next = c.head
@@ -226,7 +231,7 @@ func (c *stmtCache) unlink(p *prepared) {
 func (c *stmtCache) clear() {
 	for p := c.head; p != nil; {
 		next := p.next
-		p.s.Close()
+		p.close()
 		p = next
 	}
 	c.head, c.tail = nil, nil

@@ -89,6 +89,8 @@ func (r *rows) Close() error {
 		r.p.s.Reset()
 	}
 	r.c.finish(r.p)
+	r.p.ref.held = false
+	r.c.leave() // the user that start counted
 	return nil
 }
 

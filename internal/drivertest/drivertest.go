@@ -150,6 +150,9 @@ var suite = []struct {
 	{"NamedParamClearBindings", testNamedParamClearBindings},
 	{"NotEnoughArgs", testNotEnoughArgs},
 	{"ExtraArgs", testExtraArgs},
+	{"LeakedRowsReleased", testLeakedRowsReleased},
+	{"LeakedRowsOnHeldConn", testLeakedRowsOnHeldConn},
+	{"LeakedRowsNoHandleLeak", testLeakedRowsNoHandleLeak},
 }
 
 // lacks reports whether the engine declares gap g.
