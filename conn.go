@@ -295,6 +295,9 @@ func (c *conn) start(ctx context.Context, p *prepared, args []driver.NamedValue,
 		return nil, err
 	}
 	p.busy = true
+	if p.startsLazily() {
+		return c.startLazily(ctx, p, vals, stop), nil
+	}
 	hasRow, err := p.s.Start(vals)
 	if err != nil {
 		c.finish(p)

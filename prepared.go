@@ -31,8 +31,11 @@ type prepared struct {
 	// namedParams caches whether any parameter has a name: 0 unknown,
 	// 1 no, 2 yes.
 	namedParams uint8
-	args        []engine.Value
-	isSet       []bool
+	// lazy caches whether the statement only reads and so takes its first
+	// step at the first Next (lazy.go): 0 unknown, 1 no, 2 yes.
+	lazy  uint8
+	args  []engine.Value
+	isSet []bool
 	// scratch holds the text of time arguments until the next bind.
 	scratch []byte
 

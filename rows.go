@@ -5,6 +5,8 @@ import (
 	"database/sql/driver"
 	"io"
 	"reflect"
+
+	"github.com/turso-go/turso/internal/engine"
 )
 
 // rows is the result set of a query. It holds its prepared statement busy
@@ -20,6 +22,12 @@ type rows struct {
 	closed  bool
 	stop    func() // ends the context watch
 	text    textArena
+	// unstarted is set while a query that only reads has not taken its
+	// first step, which the first Next or Columns takes with args;
+	// startErr is that step's failure, for Next to return (lazy.go).
+	unstarted bool
+	args      []engine.Value
+	startErr  error
 }
 
 var (
@@ -36,6 +44,9 @@ func (r *rows) Columns() []string {
 	if r.p == nil {
 		return nil
 	}
+	if r.unstarted {
+		r.start()
+	}
 	return r.p.cols
 }
 
@@ -44,6 +55,13 @@ func (r *rows) Columns() []string {
 func (r *rows) Next(dest []driver.Value) error {
 	if r.closed || r.c.closed {
 		return errClosed
+	}
+	if r.unstarted {
+		r.start()
+	}
+	if err := r.startErr; err != nil {
+		r.startErr = nil
+		return err
 	}
 	if r.done {
 		return io.EOF
@@ -85,7 +103,7 @@ func (r *rows) Close() error {
 	if r.p == nil {
 		return nil
 	}
-	if !r.done && !r.c.closed {
+	if !r.done && !r.unstarted && !r.c.closed {
 		r.p.s.Reset()
 	}
 	r.c.finish(r.p)
@@ -97,12 +115,14 @@ func (r *rows) Close() error {
 // ColumnTypeDatabaseTypeName returns the column's declared type as written
 // in the schema (as mattn/go-sqlite3 does), or "" for an expression.
 func (r *rows) ColumnTypeDatabaseTypeName(i int) string {
+	r.Columns() // the metadata is that of the first step
 	return r.p.s.ColumnDeclType(i)
 }
 
 // ColumnTypeScanType returns the type to scan the column into, decided by
 // its declared type as mattn/go-sqlite3 decides it.
 func (r *rows) ColumnTypeScanType(i int) reflect.Type {
+	r.Columns() // the metadata is that of the first step
 	return scanType(r.p.s.ColumnDeclType(i))
 }
 
@@ -110,6 +130,7 @@ func (r *rows) ColumnTypeScanType(i int) reflect.Type {
 // column read straight from a table column declared NOT NULL, true for
 // other table columns; unknown (ok false) for expressions.
 func (r *rows) ColumnTypeNullable(i int) (nullable, ok bool) {
+	r.Columns() // the metadata is that of the first step
 	notNull, known := r.p.s.ColumnNotNull(i)
 	return !notNull, known
 }
@@ -118,11 +139,13 @@ func (r *rows) ColumnTypeNullable(i int) (nullable, ok bool) {
 // column; TEXT, BLOB and every other column report none (ok false), as
 // with mattn/go-sqlite3.
 func (r *rows) ColumnTypeLength(i int) (length int64, ok bool) {
+	r.Columns() // the metadata is that of the first step
 	return declLength(r.p.s.ColumnDeclType(i))
 }
 
 // ColumnTypePrecisionScale returns the precision and scale declared for a
 // DECIMAL(p,s)-like column.
 func (r *rows) ColumnTypePrecisionScale(i int) (precision, scale int64, ok bool) {
+	r.Columns() // the metadata is that of the first step
 	return declPrecisionScale(r.p.s.ColumnDeclType(i))
 }

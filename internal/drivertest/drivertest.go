@@ -153,6 +153,9 @@ var suite = []struct {
 	{"LeakedRowsReleased", testLeakedRowsReleased},
 	{"LeakedRowsOnHeldConn", testLeakedRowsOnHeldConn},
 	{"LeakedRowsNoHandleLeak", testLeakedRowsNoHandleLeak},
+	{"UnreadResultHoldsNoLock", testUnreadResultHoldsNoLock},
+	{"QueryWritesRunInQuery", testQueryWritesRunInQuery},
+	{"UnreadResultDetails", testUnreadResultDetails},
 }
 
 // lacks reports whether the engine declares gap g.
