@@ -156,6 +156,7 @@ var suite = []struct {
 	{"UnreadResultHoldsNoLock", testUnreadResultHoldsNoLock},
 	{"QueryWritesRunInQuery", testQueryWritesRunInQuery},
 	{"UnreadResultDetails", testUnreadResultDetails},
+	{"ReturningColumnNames", testReturningColumnNames},
 }
 
 // lacks reports whether the engine declares gap g.

@@ -90,6 +90,7 @@ func (s *stmt) columnsLocked() ([]column, error) {
 		return nil, err
 	}
 	var cols []column
+	returning := returningStatement(s.sql)
 	if arr, ok := v.(*napi.Object); ok {
 		for _, col := range arr.Elements {
 			o, _ := col.(*napi.Object)
@@ -97,6 +98,9 @@ func (s *stmt) columnsLocked() ([]column, error) {
 				continue
 			}
 			name, _ := o.Get("name").(string)
+			if returning {
+				name = returningColumnName(name) // names.go
+			}
 			decl, _ := o.Get("type").(string)
 			cols = append(cols, column{name: name, declType: decl})
 		}
