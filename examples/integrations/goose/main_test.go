@@ -5,6 +5,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -173,5 +174,38 @@ func TestFailingMigration(t *testing.T) {
 			t.Fatal(err)
 		}
 		check(t, db, "after down", 1, []applied{{0, true}, {1, true}}, "goose_db_version", "users")
+	})
+}
+
+// TestProvider: goose's Provider, which keeps no package state, on the
+// same migrations.
+func TestProvider(t *testing.T) {
+	engines.Run(t, func(t *testing.T, e engines.Engine) {
+		if err := Setup(migrations); err != nil { // for check's goose.GetDBVersion
+			t.Fatal(err)
+		}
+		db := open(t, e)
+		fsys, err := fs.Sub(migrations, "migrations")
+		if err != nil {
+			t.Fatal(err)
+		}
+		p, err := goose.NewProvider(goose.DialectSQLite3, db, fsys)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ctx := context.Background()
+		if _, err := p.Up(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if v, err := p.GetDBVersion(ctx); err != nil || v != 3 {
+			t.Errorf("version after up: %d, %v; want 3", v, err)
+		}
+		if _, err := p.DownTo(ctx, 1); err != nil {
+			t.Fatal(err)
+		}
+		if v, err := p.GetDBVersion(ctx); err != nil || v != 1 {
+			t.Errorf("version after down to 1: %d, %v; want 1", v, err)
+		}
+		check(t, db, "after the provider's down to 1", 1, []applied{{0, true}, {1, true}}, "goose_db_version", "users")
 	})
 }
