@@ -28,7 +28,8 @@ import (
 //     results under way on the connection end;
 //   - a connection that becomes unreachable without Close (a program
 //     using the driver without database/sql, or dropping a whole
-//     *sql.DB) has a cleanup that closes its engine connections.
+//     *sql.DB) has a cleanup that closes its engine connection (and with
+//     it what the engine holds for it, concurrent transactions included).
 //
 // Cleanups run on goroutines of the runtime, while the connection may be
 // in use by the program's goroutine (a *sql.Conn on which one result
@@ -44,11 +45,10 @@ import (
 // would keep them reachable), only the engine handles.
 
 // connHandles is what a connection holds of its engine, shared with the
-// cleanups: the engine connections to close if the connection is dropped,
+// cleanups: the engine connection to close if the connection is dropped,
 // the count of its users, and the statements dropped while it was in use.
 type connHandles struct {
 	ec engine.Conn
-	cc *ccConn
 
 	// users counts the driver calls under way and the open results; -1
 	// while a cleanup has the engine (with exclusive held).
@@ -132,24 +132,17 @@ func (h *connHandles) markClosed() {
 	h.mu.Unlock()
 }
 
-// closeDropped closes the engine connections of a connection dropped
+// closeDropped closes the engine connection of a connection dropped
 // without Close. Only the cleanups of its statements can still run; they
 // find the queue closed.
 func (h *connHandles) closeDropped() {
 	h.exclusive.Lock()
 	defer h.exclusive.Unlock()
 	h.markClosed()
-	if cc := h.cc; cc != nil {
-		if cc.overlay != nil {
-			cc.overlay.Close()
-		}
-		cc.reader.Close()
-		cc.shared.release()
-	}
 	h.ec.Close()
 }
 
-// watchDropped arranges for c's engine connections to be closed if c is
+// watchDropped arranges for c's engine connection to be closed if c is
 // dropped without Close.
 func (c *conn) watchDropped() {
 	c.dropCleanup = runtime.AddCleanup(c, (*connHandles).closeDropped, c.handles)

@@ -30,16 +30,26 @@ type Error struct {
 	Message string
 	// SQL is the statement that failed, when one did.
 	SQL string
+	// Err is the Go error that caused the failure, when Go code did: the
+	// error with which a commit hook (SetCommitHook) vetoed the commit.
+	// Unwrap returns it.
+	Err error
 }
 
-// Error returns the engine's message, followed by the system error if
-// there is one.
+// Error returns the engine's message, followed by the system error or Err
+// if there is one.
 func (e *Error) Error() string {
-	if e.SystemErrno != 0 {
+	switch {
+	case e.SystemErrno != 0:
 		return e.Message + ": " + e.SystemErrno.Error()
+	case e.Err != nil:
+		return e.Message + ": " + e.Err.Error()
 	}
 	return e.Message
 }
+
+// Unwrap returns Err, the Go error behind the failure, or nil.
+func (e *Error) Unwrap() error { return e.Err }
 
 // Is reports whether e is the condition that target, one of the package's
 // sentinel errors, names.
@@ -75,6 +85,7 @@ const (
 	CodeMismatch   = engine.CodeMismatch
 	CodeMisuse     = engine.CodeMisuse
 	CodeRange      = engine.CodeRange
+	CodeAuth       = engine.CodeAuth
 	CodeNotADB     = engine.CodeNotADB
 
 	CodeConstraintCheck      = CodeConstraint | 1<<8
@@ -113,16 +124,24 @@ var (
 
 // errNoDefaultEngine is returned for a connection to the libSQL engine in
 // a program built without cgo.
-var errNoDefaultEngine = errors.New(`turso: this program was built without cgo, so it has no libSQL engine; use Turso's engine: import _ "github.com/turso-go/turso/tursowasm" and _engine=turso`)
+var errNoDefaultEngine = errors.New(`turso: this program was built without cgo, so it has no libSQL engine; select Turso's engine, which is pure Go, with _engine=turso in the DSN or turso.WithEngine("turso")`)
 
 // errClosed is returned when a closed connection, statement or result set
 // is used.
 var errClosed = errors.New("turso: use of a closed connection, statement or rows")
 
 // wrapErr turns an engine failure into an *Error carrying the SQL that
-// failed, inside a *ConflictError when the engine reports a conflict of a
-// concurrent transaction. Other errors pass through unchanged.
+// failed, and the conflict of a concurrent transaction into a
+// *ConflictError. Other errors pass through unchanged.
 func wrapErr(err error, sql string) error {
+	var ce *engine.ConflictError
+	if errors.As(err, &ce) {
+		out := &ConflictError{Table: ce.Table, RowID: ce.RowID, reason: ce.Reason}
+		if ce.Err != nil {
+			out.Err = toError(ce.Err, sql)
+		}
+		return out
+	}
 	var ee *engine.Error
 	if !errors.As(err, &ee) {
 		if errors.Is(err, engine.ErrClosed) {
@@ -130,11 +149,12 @@ func wrapErr(err error, sql string) error {
 		}
 		return err
 	}
-	e := &Error{Code: ee.Code, ExtendedCode: ee.ExtendedCode, SystemErrno: ee.SystemErrno, Message: ee.Message, SQL: sql}
-	if ee.Conflict {
-		return &ConflictError{Err: e}
-	}
-	return e
+	return toError(ee, sql)
+}
+
+// toError converts an engine's *engine.Error.
+func toError(ee *engine.Error, sql string) *Error {
+	return &Error{Code: ee.Code, ExtendedCode: ee.ExtendedCode, SystemErrno: ee.SystemErrno, Message: ee.Message, SQL: sql, Err: ee.Err}
 }
 
 // ctxErr returns the context's error in place of err when the context ended

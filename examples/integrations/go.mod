@@ -9,7 +9,6 @@ require (
 	github.com/libtnb/sqlite v1.3.0
 	github.com/pressly/goose/v3 v3.30.1
 	github.com/turso-go/turso v0.0.0
-	github.com/turso-go/turso/tursowasm v0.0.0
 	gorm.io/gorm v1.31.2
 )
 
@@ -39,5 +38,3 @@ require (
 )
 
 replace github.com/turso-go/turso => ../../
-
-replace github.com/turso-go/turso/tursowasm => ../../tursowasm

@@ -1,11 +1,23 @@
 // Package engine is the boundary between the turso database/sql driver and
 // the database engines beneath it.
 //
-// The root package speaks only to these interfaces; each engine (today the
-// libSQL C library, see package internal/libsql) implements them. The
-// boundary is deliberately small and row-oriented: one call binds all
-// arguments, one call steps and exposes a whole row, so an engine can serve
-// each of those with a single crossing into foreign code.
+// The root package speaks only to these interfaces. Each engine implements
+// them: libSQL's C library through cgo (package internal/libsql, the
+// default) and Turso's own engine in its WebAssembly build under wazero
+// (package internal/tursowasm); the root package registers the engines
+// other than the default by name (Register, Alias), for the DSN's _engine.
+// The contract every engine keeps is tested once, on every engine, by
+// package internal/enginetest.
+//
+// The boundary is small and row-oriented: one call binds all arguments,
+// one call steps and exposes a whole row, so an engine can serve each of
+// those with a single crossing into foreign code. What only some engines
+// offer is an optional interface that the driver finds with a type
+// assertion, as database/sql/driver does it: column metadata
+// (ColumnDeclTyper, ColumnNotNuller, ColumnAffinityer), Go functions
+// (FunctionRegistrar), hooks, backup, serialization, checkpoints,
+// encryption (extensions.go), and concurrent transactions
+// (ConcurrentEngine, concurrent.go).
 //
 // Concurrency: a Conn and its Stmts are used by one goroutine at a time
 // (database/sql guarantees this per driver connection). The only exception
@@ -65,11 +77,6 @@ type Config struct {
 	// engine without encryption refuses a key.
 	Key    []byte
 	Cipher string
-	// NoTriggers opens the connection with triggers disabled: its writes
-	// fire no trigger (concurrent transactions apply their row images on
-	// such a connection, since the images already hold the triggers'
-	// effects).
-	NoTriggers bool
 }
 
 // Engine opens connections to databases.
@@ -140,57 +147,45 @@ type Stmt interface {
 	// its bindings.
 	Reset() error
 
-	// ColumnCount, ColumnName and ColumnDeclType describe the result columns
-	// (DeclType is the declared type of the table column a result column
-	// comes straight from, or "").
+	// ColumnCount and ColumnName describe the result columns (ColumnName
+	// is "" for an index out of range). What else an engine knows of a
+	// column it reports through ColumnDeclTyper, ColumnAffinityer and
+	// ColumnNotNuller.
 	ColumnCount() int
 	ColumnName(i int) string
-	ColumnDeclType(i int) string
-	// ColumnNotNull reports whether result column i comes straight from a
-	// table column declared NOT NULL; known is false for expressions.
-	ColumnNotNull(i int) (notNull, known bool)
 
 	// Close finalizes the statement. Closing twice is harmless.
 	Close() error
 }
 
-// RowRef names one row of a rowid table of the main database.
-type RowRef struct {
-	Table string
-	RowID int64
+// ColumnDeclTyper is implemented by the statements of an engine that
+// knows the declared type, as written in the schema ("DATETIME",
+// "VARCHAR(40)"), of the table column a result column comes straight
+// from. The driver reports it as the column's database type name and
+// derives from it the scan type, length, precision and scale, and the
+// conversion of DATE, DATETIME, TIMESTAMP and BOOLEAN columns, as
+// mattn/go-sqlite3 does. Without it, values come back as stored.
+type ColumnDeclTyper interface {
+	// ColumnDeclType returns the declared type of result column i, or ""
+	// for an expression.
+	ColumnDeclType(i int) string
 }
 
-// OverlayEngine is implemented by engines that can run a transaction over a
-// snapshot of a database without locking the database: the mechanism of
-// concurrent transactions.
-type OverlayEngine interface {
-	Engine
-	// OpenOverlay returns an overlay connection whose database is the
-	// snapshot that reader (a connection of this engine to a database in
-	// WAL mode, with pages of pageSize bytes) sees inside its read
-	// transaction, plus the overlay's own writes, which it keeps in memory
-	// and never writes to the file. setup (pragmas) runs once on the
-	// overlay's first Begin. The overlay uses reader from the goroutine
-	// that uses the overlay; reader must outlive it.
-	OpenOverlay(reader Conn, pageSize int, setup string) (Overlay, error)
+// ColumnAffinityer is implemented by the statements of an engine that
+// knows only the type affinity of the table column a result column comes
+// straight from, not its declared type. The driver reports it as the
+// column's database type name and picks the scan type by it.
+type ColumnAffinityer interface {
+	// ColumnAffinity returns INTEGER, TEXT, BLOB, REAL or NUMERIC for
+	// result column i, or "" for an expression.
+	ColumnAffinity(i int) string
 }
 
-// Overlay is a connection over a snapshot (see OverlayEngine).
-type Overlay interface {
-	Conn
-	// Begin attaches the overlay to reader's current read transaction,
-	// whose database has npages pages and the given schema version, begins
-	// a transaction and starts recording the rows it writes. Writes to
-	// tables the overlay cannot track (WITHOUT ROWID, virtual, shadow, and
-	// those using REPLACE conflict resolution) and schema changes are
-	// refused with an error saying so.
-	Begin(npages int, schemaVersion int64) error
-	// Written returns the rows of the main database that the transaction
-	// inserted, updated or deleted since Begin (also through triggers,
-	// foreign key actions and rolled-back savepoints), each once, in order
-	// of first write.
-	Written() []RowRef
-	// End rolls the overlay's transaction back and drops its pages. The
-	// overlay can Begin again on a new snapshot.
-	End() error
+// ColumnNotNuller is implemented by the statements of an engine that knows
+// whether a result column comes straight from a table column declared NOT
+// NULL. Without it, the driver reports nullability as unknown.
+type ColumnNotNuller interface {
+	// ColumnNotNull reports whether result column i comes straight from a
+	// table column declared NOT NULL; known is false for expressions.
+	ColumnNotNull(i int) (notNull, known bool)
 }

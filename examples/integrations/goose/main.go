@@ -27,8 +27,7 @@ import (
 	"path/filepath"
 
 	"github.com/pressly/goose/v3"
-	_ "github.com/turso-go/turso"           // registers the "turso" driver
-	_ "github.com/turso-go/turso/tursowasm" // Turso's engine, for -engine turso
+	_ "github.com/turso-go/turso" // registers the "turso" driver and its engines
 )
 
 //go:embed migrations/*.sql

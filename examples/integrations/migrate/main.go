@@ -34,8 +34,7 @@ import (
 	"github.com/golang-migrate/migrate/v4"
 	"github.com/golang-migrate/migrate/v4/database/sqlite"
 	"github.com/golang-migrate/migrate/v4/source/iofs"
-	_ "github.com/turso-go/turso"           // registers the "turso" driver
-	_ "github.com/turso-go/turso/tursowasm" // Turso's engine, for -engine turso
+	_ "github.com/turso-go/turso" // registers the "turso" driver and its engines
 )
 
 //go:embed migrations/*.sql

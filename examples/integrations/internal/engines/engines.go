@@ -1,6 +1,6 @@
 // Package engines lists the turso engines the integration examples' tests
 // run on: libSQL, the default, and Turso's own engine (_engine=turso),
-// linked in by importing this package.
+// both registered by package turso.
 package engines
 
 import (
@@ -32,17 +32,16 @@ func (e Engine) DSN(path, params string) string {
 // All is every engine.
 var All = []Engine{
 	{Name: "libsql"},
-	{Name: tursowasm.EngineName, Params: "_engine=" + tursowasm.EngineName},
+	{Name: "turso", Params: "_engine=turso"},
 }
 
 // Run runs f as a subtest per engine. Turso's engine is skipped, saying
-// why, in a build without its wasm (sh tursowasm/fetch.sh adds it; the
-// repository's scripts/test does).
+// why, in a build without it (-tags turso_libsql_only).
 func Run(t *testing.T, f func(t *testing.T, e Engine)) {
 	for _, e := range All {
 		t.Run(e.Name, func(t *testing.T) {
 			if e.Params != "" && !tursowasm.Available() {
-				t.Skip("the Turso engine's wasm is not built in: run sh tursowasm/fetch.sh")
+				t.Skip("built with -tags turso_libsql_only: no Turso engine")
 			}
 			f(t, e)
 		})

@@ -1,8 +1,11 @@
-module github.com/turso-go/turso/tursowasm
+module github.com/turso-go/turso/compat
 
 go 1.26
 
-require github.com/turso-go/turso v0.0.0
+require (
+	github.com/mattn/go-sqlite3 v1.14.53
+	github.com/turso-go/turso v0.0.0
+)
 
 require (
 	github.com/antlr4-go/antlr/v4 v4.13.0 // indirect
@@ -13,4 +16,6 @@ require (
 	golang.org/x/sys v0.44.0 // indirect
 )
 
+// The compatibility suite is not published for users: it tests the driver
+// of this repository.
 replace github.com/turso-go/turso => ../
