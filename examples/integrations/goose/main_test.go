@@ -6,7 +6,6 @@ import (
 	"database/sql"
 	"errors"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -74,25 +73,7 @@ func state(t *testing.T, db *sql.DB) (versions []applied, tables []string) {
 	if err := rows.Err(); err != nil {
 		t.Fatal(err)
 	}
-	// Not SQLite's internal tables, nor Turso's engine's (it keeps
-	// AUTOINCREMENT counters in tables of its own, listed in the schema).
-	trows, err := db.Query(`SELECT name FROM sqlite_schema WHERE type = 'table'
-		AND name NOT LIKE 'sqlite\_%' ESCAPE '\' AND name NOT LIKE '\_\_turso\_internal\_%' ESCAPE '\' ORDER BY name`)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer trows.Close()
-	for trows.Next() {
-		var name string
-		if err := trows.Scan(&name); err != nil {
-			t.Fatal(err)
-		}
-		tables = append(tables, name)
-	}
-	if err := trows.Err(); err != nil {
-		t.Fatal(err)
-	}
-	return versions, tables
+	return versions, engines.Tables(t, db)
 }
 
 // check fails the test unless goose's version table holds versions and
@@ -153,12 +134,13 @@ func TestUpDownReUp(t *testing.T) {
 
 func TestFailingMigration(t *testing.T) {
 	engines.Run(t, func(t *testing.T, e engines.Engine) {
-		if err := Setup(os.DirFS("testdata")); err != nil {
+		// Migrations 1 and 2, and a migration 3 that fails.
+		if err := Setup(engines.Overlay(t, migrations, "migrations/0000[12]_*.sql", "testdata/failing")); err != nil {
 			t.Fatal(err)
 		}
 		t.Cleanup(func() { Setup(migrations) })
 		db := open(t, e)
-		err := goose.Up(db, "failing")
+		err := goose.Up(db, ".")
 		if err == nil {
 			t.Fatal("up with a failing migration succeeded")
 		}
@@ -170,7 +152,7 @@ func TestFailingMigration(t *testing.T) {
 		}
 		// Migration 3 rolled back whole: no table tags, no version 3.
 		check(t, db, "after the failure", 2, []applied{{0, true}, {1, true}, {2, true}}, "goose_db_version", "posts", "users")
-		if err := goose.Down(db, "failing"); err != nil {
+		if err := goose.Down(db, "."); err != nil {
 			t.Fatal(err)
 		}
 		check(t, db, "after down", 1, []applied{{0, true}, {1, true}}, "goose_db_version", "users")

@@ -1,8 +1,6 @@
 package main
 
 import (
-	"database/sql"
-	"path/filepath"
 	"runtime"
 	"testing"
 	"time"
@@ -18,18 +16,11 @@ import (
 // blocks writers.
 func TestGormLeakedRows(t *testing.T) {
 	engines.Run(t, func(t *testing.T, e engines.Engine) {
-		sqlDB, err := sql.Open("turso", e.DSN(filepath.Join(t.TempDir(), "gorm.db"), "_busy_timeout=10000"))
-		if err != nil {
-			t.Fatal(err)
+		params := "_busy_timeout=10000"
+		if e.Params != "" {
+			params = e.Params + "&" + params
 		}
-		t.Cleanup(func() { sqlDB.Close() })
-		db, err := OpenGorm(sqlDB)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := db.AutoMigrate(&User{}); err != nil {
-			t.Fatal(err)
-		}
+		db := openGorm(t, params, &User{})
 		create := func(name string) {
 			t.Helper()
 			start := time.Now()

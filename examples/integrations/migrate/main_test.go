@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -86,25 +85,7 @@ func state(t *testing.T, db *sql.DB) (versions []version, tables []string) {
 	if err := rows.Err(); err != nil {
 		t.Fatal(err)
 	}
-	// Not SQLite's internal tables, nor Turso's engine's (it keeps
-	// AUTOINCREMENT counters in tables of its own, listed in the schema).
-	trows, err := db.Query(`SELECT name FROM sqlite_schema WHERE type = 'table'
-		AND name NOT LIKE 'sqlite\_%' ESCAPE '\' AND name NOT LIKE '\_\_turso\_internal\_%' ESCAPE '\' ORDER BY name`)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer trows.Close()
-	for trows.Next() {
-		var name string
-		if err := trows.Scan(&name); err != nil {
-			t.Fatal(err)
-		}
-		tables = append(tables, name)
-	}
-	if err := trows.Err(); err != nil {
-		t.Fatal(err)
-	}
-	return versions, tables
+	return versions, engines.Tables(t, db)
 }
 
 // checkState fails the test unless the database is at versions with
@@ -161,7 +142,9 @@ func TestUpDownReUp(t *testing.T) {
 
 func TestFailingMigration(t *testing.T) {
 	engines.Run(t, func(t *testing.T, e engines.Engine) {
-		m, db := openMigrator(t, e, os.DirFS("testdata"), "failing")
+		// Migrations 1 and 2, and a migration 3 that fails.
+		failing := engines.Overlay(t, migrations, "migrations/[12]_*.sql", "testdata/failing")
+		m, db := openMigrator(t, e, failing, ".")
 		err := m.Up()
 		if err == nil {
 			t.Fatal("up with a failing migration succeeded")

@@ -1,5 +1,0 @@
-CREATE TABLE users (
-	id    INTEGER PRIMARY KEY,
-	name  TEXT NOT NULL,
-	email TEXT NOT NULL UNIQUE
-);

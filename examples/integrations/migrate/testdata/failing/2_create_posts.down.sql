@@ -1,2 +1,0 @@
-DROP INDEX posts_user;
-DROP TABLE posts;
