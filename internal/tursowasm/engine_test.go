@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/turso-go/turso/internal/engine"
+	"github.com/turso-go/turso/internal/tursobind"
 )
 
 // wasmPath is where tursowasm/fetch.sh puts the module.
@@ -539,9 +540,9 @@ func TestImmutableIsReadOnly(t *testing.T) {
 		{"/d/x.db", false},
 	}
 	for _, tt := range tests {
-		path, ro, err := dbPath(tt.uri)
+		path, ro, err := tursobind.Path(tt.uri)
 		if err != nil || path != "/d/x.db" || ro != tt.readOnly {
-			t.Errorf("dbPath(%q) = %q, %v, %v; want /d/x.db, %v", tt.uri, path, ro, err, tt.readOnly)
+			t.Errorf("tursobind.Path(%q) = %q, %v, %v; want /d/x.db, %v", tt.uri, path, ro, err, tt.readOnly)
 		}
 	}
 	e := testEngine(t)
