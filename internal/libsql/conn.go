@@ -53,7 +53,9 @@ func (c *conn) Prepare(sql string) (engine.Stmt, string, error) {
 			rest = sql[used:]
 		}
 	}
-	if strings.TrimSpace(rest) == "" {
+	if strings.TrimSpace(rest) == "" || rest[0] == 0 {
+		// SQLite reads SQL text up to the first NUL byte: what follows
+		// it is not SQL.
 		rest = ""
 	}
 	if s == nil {
