@@ -57,7 +57,23 @@ func newConnector(d *Driver, dsn string, opts ...Option) (*Connector, error) {
 		// (concurrent.go).
 		cfg.setPragma("journal_mode", "mvcc")
 	}
+	if checker, ok := eng.(engine.ConfigChecker); ok {
+		// What the engine cannot honour fails here, at sql.Open, rather
+		// than being ignored.
+		if err := checker.CheckConfig(cfg.engineConfig()); err != nil {
+			return nil, fmt.Errorf("turso: %w", err)
+		}
+	}
 	return &Connector{driver: d, cfg: cfg, engine: eng}, nil
+}
+
+// engineConfig is what the engine opens each connection with.
+func (c *config) engineConfig() engine.Config {
+	pragmas := make([]engine.Pragma, len(c.pragmas))
+	for i, p := range c.pragmas {
+		pragmas[i] = engine.Pragma{Name: p.name, Value: p.value}
+	}
+	return engine.Config{Path: c.path, Create: true, Mutex: c.mutex, BusyTimeout: c.busyTimeout, Key: c.key, Cipher: c.cipher, Pragmas: pragmas}
 }
 
 // Connect opens and sets up one connection: it applies the encryption key,
@@ -67,7 +83,7 @@ func (c *Connector) Connect(ctx context.Context) (driver.Conn, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	ec, err := c.engine.Open(engine.Config{Path: c.cfg.path, Create: true, Mutex: c.cfg.mutex, BusyTimeout: c.cfg.busyTimeout, Key: c.cfg.key, Cipher: c.cfg.cipher})
+	ec, err := c.engine.Open(c.cfg.engineConfig())
 	if err != nil {
 		return nil, wrapErr(err, "")
 	}

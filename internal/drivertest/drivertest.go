@@ -63,8 +63,9 @@ type Engine struct {
 	// that need it are skipped, e.g. "no recursive CTEs (0.7.2)".
 	Gaps map[Gap]string
 	// UnsupportedParams lists the DSN parameters, as the suite writes them
-	// ("_journal=truncate"), that do not take effect on the engine (it
-	// ignores or refuses the pragma), each with the reason.
+	// ("_journal=truncate"), that the engine cannot honour, each with the
+	// reason. The suite checks that sql.Open refuses each with an error
+	// naming the engine (never that it is silently ignored).
 	UnsupportedParams map[string]string
 
 	// ConcurrentParams are the DSN parameters of a pool whose database
