@@ -4,6 +4,8 @@ import (
 	"testing"
 
 	"github.com/turso-go/turso/internal/drivertest"
+	"github.com/turso-go/turso/internal/engine"
+	itw "github.com/turso-go/turso/internal/tursowasm"
 	"github.com/turso-go/turso/tursowasm"
 )
 
@@ -20,6 +22,7 @@ var engine0_7_2 = drivertest.Engine{
 		drivertest.InterruptRunningStep: "the binding has no interrupt and calls into the engine are serialized: a context ends a statement between rows, not inside one long step such as an aggregate over a big join (0.7.2)",
 		drivertest.ConstraintPrimaryKey: "a PRIMARY KEY clash is reported as a UNIQUE constraint (ErrConstraintUnique; the binding carries messages, no extended codes), and a composite key is named k.(a, b) (0.7.2)",
 		drivertest.SharedCache:          "no shared cache: every connection to an in-memory database has its own database (0.7.2)",
+		drivertest.InvalidUTF8:          "the engine stores text as UTF-8 only: SQL text or a text argument that is not valid UTF-8 is refused with an error (0.7.2)",
 	},
 	UnsupportedParams: map[string]string{
 		"_journal=truncate":      "only WAL (and MVCC) journaling: the engine would stay in WAL mode (0.7.2)",
@@ -38,6 +41,37 @@ var engine0_7_2 = drivertest.Engine{
 		"_secure_delete=1":       "no secure_delete pragma: the engine would ignore it (0.7.2)",
 		"_writable_schema=1":     "no writable_schema pragma: the engine would ignore it (0.7.2)",
 	},
+}
+
+// wasmFaults describes how the wasm build takes faults: it cannot share a
+// file between processes (no multi-process WAL in its file hooks), so the
+// file is locked; and its file hooks can fail operations on demand.
+var wasmFaults = drivertest.Faults{ExclusiveFile: true, Inject: injectWasm}
+
+// injectWasm makes the file operations of the registered wasm engine
+// consult fail.
+func injectWasm(fail func(op, path string) error) (restore func()) {
+	e, _ := engine.Lookup(tursowasm.EngineName)
+	w := e.(*itw.Engine)
+	w.SetFault(func(op itw.Op, path string) error {
+		err := fail(string(op), path)
+		if err == drivertest.ErrTrap {
+			return itw.ErrTrap
+		}
+		return err
+	})
+	return func() { w.SetFault(nil) }
+}
+
+// TestFaults runs the fault suite on Turso's engine (wasm).
+func TestFaults(t *testing.T) {
+	if !tursowasm.Available() {
+		t.Skip("the Turso wasm is not built in: run sh tursowasm/fetch.sh")
+	}
+	e := engine0_7_2
+	e.Faults = wasmFaults
+	e.ConcurrentParams = "_txlock=concurrent"
+	drivertest.RunFaults(t, e)
 }
 
 // TestDriver runs the driver's behaviour suite on Turso's engine.

@@ -47,10 +47,15 @@ const (
 	// SharedCache: connections to "file:name?mode=memory&cache=shared"
 	// share one in-memory database.
 	SharedCache Gap = "shared-cache"
+	// InvalidUTF8: text that is not valid UTF-8, in SQL text (a string
+	// literal, an identifier) or in a text argument, is taken as it is,
+	// as SQLite takes it. An engine with the gap refuses it with a typed
+	// error (RunFaults checks that it never fails otherwise).
+	InvalidUTF8 Gap = "invalid-utf8"
 )
 
 // gaps are the known gaps, for Run's check of an Engine.
-var gaps = []Gap{DeclaredTypes, NotNullInfo, InterruptRunningStep, ConstraintPrimaryKey, SharedCache}
+var gaps = []Gap{DeclaredTypes, NotNullInfo, InterruptRunningStep, ConstraintPrimaryKey, SharedCache, InvalidUTF8}
 
 // Engine describes the engine the suite runs on.
 type Engine struct {
@@ -76,6 +81,9 @@ type Engine struct {
 	// BankTransfers is how many transfers RunConcurrent's bank invariant
 	// test makes (a tenth of it under -short); 0 means 4000.
 	BankTransfers int
+
+	// Faults describes how the engine takes faults, for RunFaults.
+	Faults Faults
 }
 
 // Run runs the whole suite on e, one subtest per behaviour. It fails at

@@ -131,9 +131,9 @@ func cipherOrDefault(cipher string) string {
 // error.
 //
 // A key (cfg.Key) is the cipher's key itself: 32 bytes for the 256-bit
-// ciphers (aegis256, the default), 16 for the 128-bit ones, given as raw
-// bytes or as twice as many hex digits (as Turso's own tools take it).
-// Unlike libSQL's, it is not a passphrase.
+// ciphers (aegis256, the default), 16 for the 128-bit ones, given as
+// twice as many hex digits (as Turso's own tools take it) or as the raw
+// bytes. Unlike libSQL's, it is not a passphrase.
 func CheckConfig(name string, cfg engine.Config) error {
 	if cfg.Cipher != "" && keySize(strings.ToLower(cfg.Cipher)) == 0 {
 		return engine.Unsupported(name, fmt.Sprintf("cipher %q", cfg.Cipher), "its ciphers are "+strings.Join(Ciphers(), ", "))
@@ -154,19 +154,25 @@ func CheckConfig(name string, cfg engine.Config) error {
 	return nil
 }
 
-// hexKey returns key in hex digits, checking that it fits cipher: raw
-// bytes of the key size, or twice as many hex digits. The error never
+// hexKey returns key in hex digits, checking that it fits cipher: a key
+// of hex digits only is taken as hex and needs twice the key size of them;
+// any other key is the raw bytes and needs the key size. (A random raw
+// key is all hex digits with a chance below 10^-30.) The error never
 // shows the key.
 func hexKey(name, cipher string, key []byte) (engine.Secret, error) {
 	size := keySize(cipher)
 	switch {
-	case len(key) == 2*size && isHex(key):
+	case isHex(key) && len(key) == 2*size:
 		return engine.Secret(strings.ToLower(string(key))), nil
-	case len(key) == size:
+	case !isHex(key) && len(key) == size:
 		return engine.Secret(hex.AppendEncode(nil, key)), nil
 	}
-	return nil, fmt.Errorf("%s engine: cipher %s takes a %d-byte key, as %d raw bytes or %d hex digits; the key given has %d bytes (it is the key itself, not a passphrase)",
-		name, cipher, size, size, 2*size, len(key))
+	given := fmt.Sprintf("%d bytes", len(key))
+	if isHex(key) {
+		given = fmt.Sprintf("%d hex digits", len(key))
+	}
+	return nil, fmt.Errorf("%s engine: cipher %s takes a %d-byte key, as %d hex digits or %d raw bytes; the key given is %s (it is the key itself, not a passphrase)",
+		name, cipher, size, 2*size, size, given)
 }
 
 // isHex reports whether b is all hex digits.
