@@ -741,6 +741,20 @@ func testDSNURIParameters(t *testing.T, e Engine) {
 			}
 		})
 	}
+	t.Run("mode=rw needs the file", func(t *testing.T) {
+		missing := filepath.Join(dir, "missing.db")
+		db, err := sql.Open("turso", e.dsn("file:"+missing+"?mode=rw", ""))
+		if err == nil {
+			err = db.Ping()
+			db.Close()
+		}
+		if err == nil {
+			t.Error("mode=rw opened a file that does not exist")
+		}
+		if _, serr := os.Stat(missing); !errors.Is(serr, os.ErrNotExist) {
+			t.Errorf("mode=rw made the file (%v)", serr)
+		}
+	})
 	t.Run("shared cache", func(t *testing.T) {
 		testSharedCacheMemory(t, e)
 	})

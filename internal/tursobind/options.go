@@ -2,6 +2,7 @@ package tursobind
 
 import (
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"net/url"
 	"path/filepath"
@@ -96,12 +97,12 @@ func NewOptions(name string, cfg engine.Config) (Options, error) {
 	if err := CheckConfig(name, cfg); err != nil {
 		return Options{}, err
 	}
-	path, uriReadOnly, err := Path(cfg.Path)
+	t, err := target(name, cfg.Path)
 	if err != nil {
 		return Options{}, &engine.Error{Code: engine.CodeCantOpen, ExtendedCode: engine.CodeCantOpen, Message: fmt.Sprintf("%s engine: bad path %q: %v", name, cfg.Path, err)}
 	}
-	o := Options{Path: path, ReadOnly: cfg.ReadOnly || uriReadOnly, Timeout: cfg.BusyTimeout}
-	o.FileMustExist = !cfg.Create && !o.ReadOnly && path != ":memory:"
+	o := Options{Path: t.path, ReadOnly: cfg.ReadOnly || t.readOnly, Timeout: cfg.BusyTimeout}
+	o.FileMustExist = (!cfg.Create || t.mustExist) && !o.ReadOnly && t.path != ":memory:"
 	switch {
 	case len(cfg.Key) > 0:
 		cipher := cipherOrDefault(cfg.Cipher)
@@ -135,6 +136,9 @@ func cipherOrDefault(cipher string) string {
 // twice as many hex digits (as Turso's own tools take it) or as the raw
 // bytes. Unlike libSQL's, it is not a passphrase.
 func CheckConfig(name string, cfg engine.Config) error {
+	if _, err := target(name, cfg.Path); errors.Is(err, errors.ErrUnsupported) {
+		return err
+	}
 	if cfg.Cipher != "" && keySize(strings.ToLower(cfg.Cipher)) == 0 {
 		return engine.Unsupported(name, fmt.Sprintf("cipher %q", cfg.Cipher), "its ciphers are "+strings.Join(Ciphers(), ", "))
 	}
@@ -233,31 +237,67 @@ func checkPragma(name string, p engine.Pragma) error {
 // in one makes the connection read-only). The name must be UTF-8: the
 // binding takes it as a Rust string.
 func Path(p string) (path string, readOnly bool, err error) {
+	t, err := target("turso", p)
+	return t.path, t.readOnly, err
+}
+
+// opened is what a driver path opens.
+type opened struct {
+	path string
+	// readOnly: mode=ro or immutable=1; mustExist: mode=rw.
+	readOnly, mustExist bool
+}
+
+// target reads a driver path: a plain file name, ":memory:", or a "file:"
+// URI whose parameters the engine honours (mode, immutable, cache=private,
+// psow; others fail, naming the engine).
+func target(name, p string) (opened, error) {
+	var t opened
 	if rest, ok := strings.CutPrefix(p, "file:"); ok {
-		name, query, _ := strings.Cut(rest, "?")
+		uriName, query, _ := strings.Cut(rest, "?")
 		params, err := url.ParseQuery(query)
 		if err != nil {
-			return "", false, err
+			return t, err
 		}
-		if name, err = url.PathUnescape(name); err != nil {
-			return "", false, err
+		if uriName, err = url.PathUnescape(uriName); err != nil {
+			return t, err
 		}
-		// immutable=1 promises that nothing changes the file: SQLite then
-		// refuses writes too.
-		readOnly = params.Get("mode") == "ro" || uriBool(params.Get("immutable"))
-		if params.Get("mode") == "memory" || name == ":memory:" {
-			return ":memory:", readOnly, nil
+		for param, values := range params {
+			v := strings.ToLower(values[len(values)-1])
+			switch {
+			case param == "mode" && (v == "ro" || v == "rw" || v == "rwc" || v == "memory"):
+				t.readOnly = t.readOnly || v == "ro"
+				t.mustExist = v == "rw"
+			case param == "immutable":
+				// immutable=1 promises that nothing changes the file:
+				// SQLite then refuses writes too.
+				t.readOnly = t.readOnly || uriBool(v)
+			case param == "cache" && v == "private", param == "psow",
+				param == "nolock" && !uriBool(v):
+			case param == "cache" && v == "shared":
+				return t, engine.Unsupported(name, "cache=shared", "it has no shared cache: each connection to an in-memory database would have its own database")
+			case param == "nolock":
+				return t, engine.Unsupported(name, "nolock=1", "it locks the database file")
+			default:
+				return t, engine.Unsupported(name, "the URI parameter "+param+"="+v, "it would ignore it")
+			}
 		}
-		p = name
+		if params.Get("mode") == "memory" || uriName == ":memory:" {
+			t.path = ":memory:"
+			return t, nil
+		}
+		p = uriName
 	}
 	if p == ":memory:" || p == "" {
-		return ":memory:", readOnly, nil
+		t.path = ":memory:"
+		return t, nil
 	}
 	if !utf8.ValidString(p) || strings.IndexByte(p, 0) >= 0 {
-		return "", false, fmt.Errorf("the file name is not valid UTF-8 or holds a NUL byte")
+		return t, fmt.Errorf("the file name is not valid UTF-8 or holds a NUL byte")
 	}
 	abs, err := filepath.Abs(p)
-	return abs, readOnly, err
+	t.path = abs
+	return t, err
 }
 
 // uriBool reports whether a URI parameter is true, as

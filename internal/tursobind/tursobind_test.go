@@ -111,10 +111,20 @@ func TestPath(t *testing.T) {
 			t.Errorf("Path(%q) accepted", bad)
 		}
 	}
-	for in, want := range map[string]string{"": ":memory:", ":memory:": ":memory:", "file::memory:?cache=shared": ":memory:", "file:x?mode=memory": ":memory:", "file:/d/a%20b.db": "/d/a b.db"} {
+	for in, want := range map[string]string{"": ":memory:", ":memory:": ":memory:", "file::memory:?cache=private": ":memory:",
+		"file:x?mode=memory": ":memory:", "file:/d/a%20b.db": "/d/a b.db", "file:/d/x.db?psow=1&nolock=0": "/d/x.db"} {
 		if got, _, err := Path(in); err != nil || got != want {
 			t.Errorf("Path(%q) = %q, %v; want %q", in, got, err, want)
 		}
+	}
+	for _, uri := range []string{"file::memory:?cache=shared", "file:/d/x.db?vfs=unix-dotfile", "file:/d/x.db?nolock=1", "file:/d/x.db?modeof=/d/y.db", "file:/d/x.db?mode=bogus"} {
+		if err := CheckConfig("turso", engine.Config{Path: uri}); !errors.Is(err, errors.ErrUnsupported) || !strings.Contains(err.Error(), "turso engine") {
+			t.Errorf("CheckConfig(%q) = %v; want it unsupported", uri, err)
+		}
+	}
+	o, err := NewOptions("turso", engine.Config{Path: "file:/d/x.db?mode=rw", Create: true})
+	if err != nil || !o.FileMustExist {
+		t.Errorf("mode=rw: %+v, %v; want the file to have to exist", o, err)
 	}
 }
 

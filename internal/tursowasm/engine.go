@@ -33,9 +33,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 
 	"github.com/turso-go/turso/internal/engine"
 	"github.com/turso-go/turso/internal/napi"
@@ -145,6 +147,16 @@ func (e *Engine) Open(cfg engine.Config) (engine.Conn, error) {
 	o, err := tursobind.NewOptions(Name, cfg)
 	if err != nil {
 		return nil, err
+	}
+	if o.FileMustExist || (o.ReadOnly && o.Path != ":memory:") {
+		// The engine's file hook would create the file.
+		if _, err := os.Stat(o.Path); err != nil {
+			e := &engine.Error{Code: engine.CodeCantOpen, ExtendedCode: engine.CodeCantOpen, Message: "unable to open database file " + o.Path}
+			if errno, ok := errors.AsType[syscall.Errno](err); ok {
+				e.SystemErrno = errno
+			}
+			return nil, e
+		}
 	}
 	if o.Path != ":memory:" {
 		if err := e.lockFile(o.Path, !o.ReadOnly, !o.FileMustExist && !o.ReadOnly, o.Timeout); err != nil {
