@@ -44,7 +44,7 @@ func newConnector(d *Driver, dsn string, opts ...Option) (*Connector, error) {
 	}
 	eng := defaultEngine
 	if cfg.engine != "" {
-		eng, _ = engine.Lookup(cfg.engine) // present: the DSN and WithEngine check
+		eng, _, _ = engine.Lookup(cfg.engine) // present: the DSN and WithEngine check
 	}
 	if eng == nil {
 		return nil, errNoDefaultEngine
@@ -124,8 +124,9 @@ func WithBusyTimeout(d time.Duration) Option {
 }
 
 // WithEngine selects the engine by name (DSN: _engine): "libsql", the
-// default, or "turso", Turso's own engine, which a program links in with
-// import _ "github.com/turso-go/turso/tursowasm".
+// default; "turso", Turso's own engine in the best build the program has;
+// or "turso-wasm", its WebAssembly build. See the package documentation's
+// Engines section.
 func WithEngine(name string) Option {
 	return paramOption("_engine", name)
 }
@@ -203,7 +204,7 @@ func paramOption(name, value string) Option {
 			for _, n := range p.names {
 				if n == name {
 					if err := p.apply(c, value); err != nil {
-						return fmt.Errorf("turso: invalid option %s=%q: %v", name, value, err)
+						return &paramError{kind: "option", name: name, value: value, secret: p.secret, err: err}
 					}
 					return nil
 				}

@@ -3,10 +3,13 @@ package turso
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/turso-go/turso/internal/engine"
+	"github.com/turso-go/turso/internal/tursobind"
 )
 
 // DefaultCipher is the cipher scheme the libSQL engine uses when none is
@@ -15,8 +18,11 @@ import (
 const DefaultCipher = "aes256cbc"
 
 // ciphers are the cipher schemes of SQLite3 Multiple Ciphers that libSQL's
-// build of it includes.
-var ciphers = []string{"aes256cbc"}
+// build of it includes; tursoCiphers are Turso's.
+var (
+	ciphers      = []string{"aes256cbc"}
+	tursoCiphers = tursobind.Ciphers()
+)
 
 // Ciphers returns the names the libSQL engine accepts in _cipher and
 // WithCipher. Turso's engine has aegis256 (its default), aegis256x2,
@@ -44,7 +50,12 @@ var ErrNotADatabase error = &sentinel{code: CodeNotADB, text: "turso: file is no
 // encrypted. An existing plain file stays plain (and unreadable with a
 // key): encrypt it with Rekey. The journal and the WAL are encrypted too.
 func WithEncryptionKey(key []byte) Option {
-	return func(c *config) error { return c.setKey(key) }
+	return func(c *config) error {
+		if err := c.setKey(key); err != nil {
+			return fmt.Errorf("turso: WithEncryptionKey: %w", err)
+		}
+		return nil
+	}
 }
 
 // WithCipher chooses the cipher scheme of an encrypted database (DSN:
@@ -53,25 +64,32 @@ func WithEncryptionKey(key []byte) Option {
 // lacks fails NewConnector (and sql.Open) with an error naming the
 // engine.
 func WithCipher(name string) Option {
-	return func(c *config) error { return c.setCipher(name) }
+	return func(c *config) error {
+		if err := c.setCipher(name); err != nil {
+			return fmt.Errorf("turso: WithCipher(%q): %w", name, err)
+		}
+		return nil
+	}
 }
 
 // setKey records the encryption key.
 func (c *config) setKey(key []byte) error {
 	if len(key) == 0 {
-		return fmt.Errorf("turso: empty encryption key")
+		return errors.New("empty encryption key")
 	}
 	c.key = append([]byte(nil), key...)
 	return nil
 }
 
-// setCipher records the cipher scheme; the engine checks that it has it
-// (engine.ConfigChecker) once the Connector knows the engine.
+// setCipher records the cipher scheme, which must be a cipher of one of
+// the engines (ciphers or tursoCiphers); the engine, once the Connector
+// knows it, refuses one it lacks (engine.ConfigChecker).
 func (c *config) setCipher(name string) error {
-	if name == "" {
-		return fmt.Errorf("turso: empty cipher name")
+	name = strings.ToLower(name)
+	if !slices.Contains(ciphers, name) && !slices.Contains(tursoCiphers, name) {
+		return fmt.Errorf("unknown cipher (want one of %s on libsql, %s on turso)", strings.Join(ciphers, ", "), strings.Join(tursoCiphers, ", "))
 	}
-	c.cipher = strings.ToLower(name)
+	c.cipher = name
 	return nil
 }
 

@@ -137,7 +137,7 @@ var (
 
 // errNoDefaultEngine is returned for a connection to the libSQL engine in
 // a program built without cgo.
-var errNoDefaultEngine = errors.New(`turso: this program was built without cgo, so it has no libSQL engine; use Turso's engine: import _ "github.com/turso-go/turso/tursowasm" and _engine=turso`)
+var errNoDefaultEngine = errors.New(`turso: this program was built without cgo, so it has no libSQL engine; select Turso's engine, which is pure Go, with _engine=turso in the DSN or turso.WithEngine("turso")`)
 
 // errClosed is returned when a closed connection, statement or result set
 // is used.

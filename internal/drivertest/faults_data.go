@@ -131,7 +131,8 @@ const (
 // testEncryption writes an encrypted database (_key): no file holds its
 // text in the clear, the key reads it back (from the DSN and from
 // WithEncryptionKey), a wrong key and no key fail with ErrNotADatabase,
-// and a cipher the engine lacks fails sql.Open naming the engine.
+// an unknown cipher fails sql.Open, and the cipher of the other engine
+// fails it with an error naming the engine.
 func testEncryption(t *testing.T, e Engine) {
 	const marker = "plaintext-marker-3c9d1e"
 	path := filepath.Join(t.TempDir(), "secret.db")
@@ -169,8 +170,22 @@ func testEncryption(t *testing.T, e Engine) {
 	if db, err := sql.Open("turso", e.dsn(path, "_key="+testKey+"&_cipher=rot13")); err == nil {
 		db.Close()
 		t.Error("sql.Open with an unknown cipher succeeded")
-	} else if !errors.Is(err, errors.ErrUnsupported) || !strings.Contains(err.Error(), e.Name+" engine") {
-		t.Errorf("sql.Open with an unknown cipher: %v; want an error naming the %s engine", err, e.Name)
+	}
+	// libSQL's cipher and Turso's default: the engine lacks one of them.
+	refused := 0
+	for _, cipher := range []string{"aes256cbc", "aegis256"} {
+		db, err := sql.Open("turso", e.dsn(path, "_key="+testKey+"&_cipher="+cipher))
+		if err == nil {
+			db.Close()
+			continue
+		}
+		refused++
+		if !errors.Is(err, errors.ErrUnsupported) || !strings.Contains(err.Error(), e.Name+" engine") {
+			t.Errorf("sql.Open with cipher %s: %v; want an error naming the %s engine", cipher, err, e.Name)
+		}
+	}
+	if refused != 1 {
+		t.Errorf("the %s engine refused %d of the ciphers aes256cbc and aegis256, want 1", e.Name, refused)
 	}
 }
 

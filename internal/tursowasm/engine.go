@@ -6,6 +6,13 @@
 // ioLoopSync; Statement bindAt, stepSync, row). File I/O goes through the
 // binding's OPFS hooks, which this package serves from real files.
 //
+// The package embeds the module gzip-compressed (wasm/, with its SOURCE
+// and license; Wasm). An Engine decompresses and verifies it on its first
+// Open and compiles it, with wazero's compilation cache in the driver's
+// cache directory (see package internal/artifact; off with
+// TURSO_CACHE_DIR=off), so that a later process loads the compiled code
+// instead of compiling again.
+//
 // An Engine runs one module instance that every connection it opens
 // shares, as connections of one process share the engine's in-process
 // state (its database registry, locks and MVCC). Calls into the instance
@@ -39,6 +46,7 @@ import (
 	"sync/atomic"
 	"syscall"
 
+	"github.com/turso-go/turso/internal/artifact"
 	"github.com/turso-go/turso/internal/engine"
 	"github.com/turso-go/turso/internal/napi"
 	"github.com/turso-go/turso/internal/tursobind"
@@ -47,12 +55,12 @@ import (
 // Version is the version of the npm package the wasm comes from.
 const Version = "0.7.2"
 
-// Name is the engine's name in error messages.
-const Name = "turso"
+// Name is the engine's name in error messages, as _engine selects it.
+const Name = "turso-wasm"
 
 // Engine opens connections to the Turso engine in a wasm module.
 type Engine struct {
-	wasm []byte
+	wasm *artifact.File
 
 	compileOnce sync.Once
 	compiled    *compiled
@@ -83,9 +91,9 @@ var (
 )
 
 // New returns an engine running wasm, the npm package's
-// dist/turso.wasm32-wasi.wasm. The module is compiled and started on the
-// first Open.
-func New(wasm []byte) *Engine {
+// dist/turso.wasm32-wasi.wasm (Wasm, or another build of it). The module
+// is decompressed, verified, compiled and started on the first Open.
+func New(wasm *artifact.File) *Engine {
 	return &Engine{wasm: wasm, locks: map[string]*fileLock{}}
 }
 
@@ -129,7 +137,14 @@ func (e *Engine) instanceLocked() (*instance, error) {
 		return e.in, nil
 	}
 	ctx := context.Background()
-	e.compileOnce.Do(func() { e.compiled, e.compileErr = compile(ctx, e.wasm) })
+	e.compileOnce.Do(func() {
+		wasm, err := e.wasm.Bytes()
+		if err != nil {
+			e.compileErr = err
+			return
+		}
+		e.compiled, e.compileErr = compile(ctx, wasm)
+	})
 	if e.compileErr != nil {
 		return nil, e.compileErr
 	}

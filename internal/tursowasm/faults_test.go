@@ -17,12 +17,7 @@ import (
 // instance or need two engines.
 func newEngine(t *testing.T) *Engine {
 	t.Helper()
-	testEngine(t) // skips without the wasm
-	wasm, err := os.ReadFile(wasmPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return New(wasm)
+	return New(Wasm)
 }
 
 // mustOpen opens a connection to path on e.
