@@ -90,8 +90,8 @@ func TestEncryptionKeyForms(t *testing.T) {
 		"odd hex":                  strings.Repeat("d", 63),
 	} {
 		_, err := sql.Open("turso", path+"?_engine=turso&_key="+key)
-		if err == nil || !strings.Contains(err.Error(), "turso engine") || strings.Contains(err.Error(), key) {
-			t.Errorf("%s: %v; want an error naming the turso engine without the key", name, err)
+		if err == nil || !strings.Contains(err.Error(), tursowasm.EngineName+" engine") || strings.Contains(err.Error(), key) {
+			t.Errorf("%s: %v; want an error naming the engine without the key", name, err)
 		}
 	}
 	_, err = sql.Open("turso", path+"?_engine=turso&_key="+hex.EncodeToString(raw)+"&_cipher=aes256cbc")
