@@ -49,14 +49,6 @@ func newConnector(d *Driver, dsn string, opts ...Option) (*Connector, error) {
 	if eng == nil {
 		return nil, errNoDefaultEngine
 	}
-	cfg.shared.engine = eng
-	if _, overlay := eng.(engine.OverlayEngine); cfg.txLock == beginConcurrent && !overlay {
-		// An engine without overlays (turso) runs its own BEGIN CONCURRENT,
-		// in MVCC mode, which each connection turns on. On an engine with
-		// overlays (libSQL), the driver runs concurrent transactions
-		// (concurrent.go).
-		cfg.setPragma("journal_mode", "mvcc")
-	}
 	if checker, ok := eng.(engine.ConfigChecker); ok {
 		// What the engine cannot honour fails here, at sql.Open, rather
 		// than being ignored.
@@ -64,21 +56,21 @@ func newConnector(d *Driver, dsn string, opts ...Option) (*Connector, error) {
 			return nil, fmt.Errorf("turso: %w", err)
 		}
 	}
-	return &Connector{driver: d, cfg: cfg, engine: eng}, nil
-}
-
-// engineConfig is what the engine opens each connection with.
-func (c *config) engineConfig() engine.Config {
-	pragmas := make([]engine.Pragma, len(c.pragmas))
-	for i, p := range c.pragmas {
-		pragmas[i] = engine.Pragma{Name: p.name, Value: p.value}
+	if ce, ok := eng.(engine.ConcurrentEngine); ok {
+		cfg.concurrent = ce.NewConcurrentPool(engine.PoolConfig{
+			Config:    cfg.engineConfig(),
+			Pragmas:   cfg.enginePragmas(),
+			Init:      cfg.registerFuncs,
+			ByDefault: cfg.txLock == beginConcurrent,
+		})
 	}
-	return engine.Config{Path: c.path, Create: true, Mutex: c.mutex, BusyTimeout: c.busyTimeout, Key: c.key, Cipher: c.cipher, Pragmas: pragmas}
+	return &Connector{driver: d, cfg: cfg, engine: eng}, nil
 }
 
 // Connect opens and sets up one connection: it applies the encryption key,
 // the busy timeout and the pragmas, defines the Go functions and
-// collations, then runs the WithConnInit hooks.
+// collations, readies the connection for the engine's concurrent
+// transactions, then runs the WithConnInit hooks.
 func (c *Connector) Connect(ctx context.Context) (driver.Conn, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -97,6 +89,12 @@ func (c *Connector) Connect(ctx context.Context) (driver.Conn, error) {
 	if err := c.cfg.registerFuncs(ec); err != nil {
 		cn.Close()
 		return nil, err
+	}
+	if cc := c.cfg.concurrent; cc != nil {
+		if err := cc.Setup(ec); err != nil {
+			cn.Close()
+			return nil, wrapErr(err, "")
+		}
 	}
 	for _, hook := range c.cfg.connInit {
 		if err := hook(ctx, cn); err != nil {

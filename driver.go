@@ -134,12 +134,14 @@
 // BeginConcurrent (or BeginTx at sql.LevelSnapshot, or any BeginTx of a
 // pool opened with _txlock=concurrent or WithBeginConcurrent) begins a
 // concurrent transaction: it reads a snapshot of the database plus its own
-// writes, blocks no other transaction while it runs, and at Commit fails
-// with an error matching ErrConflict if a row it wrote was changed by a
-// transaction that committed after its snapshot. RunConcurrent retries
-// such a transaction. The database must be in WAL mode; see
-// BeginConcurrent for what a concurrent transaction refuses, and
-// docs/CONCURRENT.md for the design.
+// writes, blocks no other transaction while it runs, and commits only if
+// its result is that of running it after every transaction committed
+// before it; otherwise it fails with an error matching ErrConflict.
+// RunConcurrent retries such a transaction. On libSQL the database must be
+// in WAL mode; Turso's engine runs its own MVCC BEGIN CONCURRENT. A
+// statement a concurrent transaction cannot run fails with an error
+// matching ErrConcurrentUnsupported; see BeginConcurrent, and
+// docs/CONCURRENT.md for what each engine guarantees.
 //
 // # Errors
 //

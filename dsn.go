@@ -42,9 +42,9 @@ type config struct {
 
 	connInit []func(ctx context.Context, c driver.Conn) error
 
-	// shared is what the connections of one pool share for concurrent
-	// transactions (see concurrent.go).
-	shared *sharedState
+	// concurrent begins the pool's concurrent transactions, nil when the
+	// engine has none (see concurrent.go).
+	concurrent engine.ConcurrentPool
 	// funcs define Go functions and collations on every new connection
 	// (RegisterFunc, RegisterAggregate, RegisterCollation).
 	funcs []func(engine.FunctionRegistrar) error
@@ -62,7 +62,6 @@ func defaultConfig() *config {
 		busyTimeout:   5 * time.Second,
 		txLock:        "BEGIN",
 		stmtCacheSize: defaultStmtCacheSize,
-		shared:        &sharedState{},
 	}
 	c.setPragma("synchronous", "NORMAL")
 	c.setPragma("foreign_keys", "0")
@@ -88,6 +87,22 @@ func (c *config) pragma(name string) string {
 		}
 	}
 	return ""
+}
+
+// engineConfig is how the engine opens a connection of the pool; it
+// carries the pragmas for the engine to check (engine.ConfigChecker).
+func (c *config) engineConfig() engine.Config {
+	return engine.Config{Path: c.path, Create: true, Mutex: c.mutex, BusyTimeout: c.busyTimeout, Key: c.key, Cipher: c.cipher, Pragmas: c.enginePragmas()}
+}
+
+// enginePragmas are the pragmas, as the engine's concurrent transactions
+// take them.
+func (c *config) enginePragmas() []engine.Pragma {
+	out := make([]engine.Pragma, len(c.pragmas))
+	for i, p := range c.pragmas {
+		out[i] = engine.Pragma{Name: p.name, Value: p.value}
+	}
+	return out
 }
 
 // setupSQL is the script of pragmas run on every new connection.
@@ -265,8 +280,8 @@ func (c *config) setEngine(name string) error {
 	return fmt.Errorf("unknown engine (this build has: %s)", strings.Join(have, ", "))
 }
 
-// beginConcurrent begins an MVCC transaction (_txlock=concurrent), which
-// only the turso engine has.
+// beginConcurrent stands for _txlock=concurrent: every read-write
+// transaction at the default level is a concurrent one (concurrent.go).
 const beginConcurrent = "BEGIN CONCURRENT"
 
 // parseTxLock maps a _txlock value to the statement that begins a

@@ -81,6 +81,7 @@ const (
 	CodeMismatch   = engine.CodeMismatch
 	CodeMisuse     = engine.CodeMisuse
 	CodeRange      = engine.CodeRange
+	CodeAuth       = engine.CodeAuth
 	CodeNotADB     = engine.CodeNotADB
 
 	CodeConstraintCheck      = CodeConstraint | 1<<8
@@ -144,9 +145,17 @@ var errNoDefaultEngine = errors.New(`turso: this program was built without cgo, 
 var errClosed = errors.New("turso: use of a closed connection, statement or rows")
 
 // wrapErr turns an engine failure into an *Error carrying the SQL that
-// failed, inside a *ConflictError when the engine reports a conflict of a
-// concurrent transaction. Other errors pass through unchanged.
+// failed, and the conflict of a concurrent transaction into a
+// *ConflictError. Other errors pass through unchanged.
 func wrapErr(err error, sql string) error {
+	var ce *engine.ConflictError
+	if errors.As(err, &ce) {
+		out := &ConflictError{Table: ce.Table, RowID: ce.RowID, reason: ce.Reason}
+		if ce.Err != nil {
+			out.Err = toError(ce.Err, sql)
+		}
+		return out
+	}
 	var ee *engine.Error
 	if !errors.As(err, &ee) {
 		if errors.Is(err, engine.ErrClosed) {
@@ -154,13 +163,14 @@ func wrapErr(err error, sql string) error {
 		}
 		return err
 	}
+	return toError(ee, sql)
+}
+
+// toError converts an engine's *engine.Error. No fmt verb may print a
+// key: the SQL that set one (PRAGMA key, ...) keeps it out of the error.
+func toError(ee *engine.Error, sql string) *Error {
 	e := &Error{Code: ee.Code, ExtendedCode: ee.ExtendedCode, SystemErrno: ee.SystemErrno, Message: ee.Message, SQL: sql}
-	// No fmt verb may print a key: the SQL that set one (PRAGMA key, ...)
-	// keeps it out of the error.
 	redactError(e)
-	if ee.Conflict {
-		return &ConflictError{Err: e}
-	}
 	return e
 }
 

@@ -20,9 +20,9 @@ var LibSQL = Engine{
 
 // TursoWasm is Turso's engine 0.7.2 in its WebAssembly build: where it
 // differs from libSQL (and so from mattn/go-sqlite3), and why. Each gap
-// skips the tests that need it, with its reason. _txlock=concurrent puts
-// its databases in MVCC mode, where BeginConcurrent is the engine's own
-// BEGIN CONCURRENT.
+// skips the tests that need it, with its reason. BeginConcurrent is the
+// engine's own BEGIN CONCURRENT, in its MVCC journal mode, which
+// _txlock=concurrent turns on as each connection opens.
 var TursoWasm = Engine{
 	Name:   "turso-wasm",
 	Params: "_engine=turso-wasm",
@@ -34,6 +34,10 @@ var TursoWasm = Engine{
 		ConstraintPrimaryKey: "a PRIMARY KEY clash is reported as a UNIQUE constraint (ErrConstraintUnique; the binding carries messages, no extended codes), and a composite key is named k.(a, b) (0.7.2)",
 		SharedCache:          "no shared cache: every connection to an in-memory database has its own database (0.7.2)",
 		InvalidUTF8:          "the engine stores text as UTF-8 only: SQL text or a text argument that is not valid UTF-8 is refused with an error (0.7.2)",
+		ConcurrentForeignKeys: "the engine checks the foreign keys of a concurrent transaction against its snapshot only: a parent deleted by one transaction " +
+			"while another inserts its child both commit, and PRAGMA foreign_key_check does not report the orphan (0.7.2, tursodatabase/turso#5955)",
+		ConcurrentPickedRowids: "in MVCC mode the engine picks rowids from a per-table counter, not max(rowid)+1: a rolled-back or losing transaction leaves a gap, " +
+			"a deleted largest rowid is not picked again, and appending transactions get rowids in the order they insert, not commit (0.7.2, tursodatabase/turso#7474, #7000)",
 	},
 	UnsupportedParams: map[string]string{
 		"_journal=truncate":      "only WAL (and MVCC) journaling: the engine would stay in WAL mode (0.7.2)",

@@ -286,24 +286,12 @@ func (e Engine) newTable(t *testing.T, path string) {
 	}
 }
 
-// rowsOf returns the rows (writer, seq) of t as "writer/seq" strings.
+// rowsOf returns the rows (writer, seq) of t as "writer|seq" strings.
 func rowsOf(t *testing.T, db *sql.DB) map[string]bool {
 	t.Helper()
-	rows, err := db.Query("SELECT writer, seq FROM t")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rows.Close()
 	got := map[string]bool{}
-	for rows.Next() {
-		var w, s int
-		if err := rows.Scan(&w, &s); err != nil {
-			t.Fatal(err)
-		}
-		got[fmt.Sprintf("%d/%d", w, s)] = true
-	}
-	if err := rows.Err(); err != nil {
-		t.Fatal(err)
+	for _, row := range RowsOf(t, db, "SELECT writer, seq FROM t") {
+		got[row] = true
 	}
 	return got
 }
@@ -367,7 +355,7 @@ func testCrossProcessCommits(t *testing.T, e Engine) {
 		n := 0
 		for _, r := range reports {
 			if r.OK {
-				committed[fmt.Sprintf("%d/%d", i+1, r.Seq)] = true
+				committed[fmt.Sprintf("%d|%d", i+1, r.Seq)] = true
 				n++
 			} else if !r.Typed || !r.Busy {
 				t.Errorf("writer %d, transaction %d: %s; want success or a typed busy error", i+1, r.Seq, r.Error)
@@ -423,7 +411,7 @@ func testSecondProcessWhileOpen(t *testing.T, e Engine) {
 	if len(r) != 1 {
 		t.Fatalf("probe reported %d outcomes, want 1", len(r))
 	}
-	want := map[string]bool{"1/1": true}
+	want := map[string]bool{"1|1": true}
 	switch {
 	case e.Faults.ExclusiveFile:
 		if r[0].OK || !r[0].Typed || !r[0].Busy || !strings.Contains(r[0].Error, "another process") {
@@ -435,20 +423,20 @@ func testSecondProcessWhileOpen(t *testing.T, e Engine) {
 	case !r[0].OK:
 		t.Errorf("second process while the file is open: %s; want it to write", r[0].Error)
 	default:
-		want["0/0"] = true
+		want["0|0"] = true
 	}
 	conn.Close()
 	if err := db.Close(); err != nil {
 		t.Fatal(err)
 	}
-	if !want["0/0"] {
+	if !want["0|0"] {
 		if r := startChild(t, probe)(); len(r) != 1 || !r[0].OK {
 			t.Fatalf("second process after the first closed the file: %+v; want it to write", r)
 		}
-		want["0/0"] = true
+		want["0|0"] = true
 	}
 	got := rowsOf(t, open(t, e.dsn(path, "")))
-	if len(got) != len(want) || !got["1/1"] || !got["0/0"] {
+	if len(got) != len(want) || !got["1|1"] || !got["0|0"] {
 		t.Errorf("rows %v, want %v", got, want)
 	}
 }

@@ -327,7 +327,7 @@ func testTrapDiscardsInstance(t *testing.T, e Engine) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if n := queryInt(t, rtx, "SELECT count(*) FROM big"); n != 5 {
+	if n := QueryInt(t, rtx, "SELECT count(*) FROM big"); n != 5 {
 		t.Fatalf("count = %d", n)
 	}
 	idle, err := db.Conn(ctx)

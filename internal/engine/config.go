@@ -5,9 +5,6 @@ import (
 	"fmt"
 )
 
-// Pragma is one "PRAGMA Name = Value" a connection runs after it opens.
-type Pragma struct{ Name, Value string }
-
 // Secret is key material: bytes that no fmt verb prints (each prints
 // "[redacted]"), so that a Config or any struct holding a Secret in an
 // exported field can be logged.

@@ -147,9 +147,6 @@ func CheckConfig(name string, cfg engine.Config) error {
 			return err
 		}
 	}
-	if cfg.NoTriggers {
-		return engine.Unsupported(name, "connections without triggers", "the binding cannot turn triggers off")
-	}
 	for _, p := range cfg.Pragmas {
 		if err := checkPragma(name, p); err != nil {
 			return err

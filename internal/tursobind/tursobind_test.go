@@ -60,7 +60,6 @@ func TestCheckConfigRefuses(t *testing.T) {
 		{"hexkey pragma", engine.Config{Pragmas: []engine.Pragma{{Name: "hexkey", Value: "'00'"}}}, true, "_key"},
 		{"encoding", engine.Config{Pragmas: []engine.Pragma{{Name: "encoding", Value: "'UTF-16le'"}}}, true, "UTF-8"},
 		{"unknown cipher", engine.Config{Key: engine.Secret(hex64), Cipher: "aes256cbc"}, true, "aegis256"},
-		{"no triggers", engine.Config{NoTriggers: true}, true, "triggers"},
 		{"short hex key", engine.Config{Key: engine.Secret(hex64[:32])}, false, "64 hex digits"},
 		{"passphrase", engine.Config{Key: engine.Secret("s3cret")}, false, "not a passphrase"},
 		{"long raw key", engine.Config{Key: engine.Secret(strings.Repeat("z", 33))}, false, "33 bytes"},
@@ -144,9 +143,14 @@ func TestClassify(t *testing.T) {
 		{"prepare failed: Parse error: unrecognized token: 'a", engine.CodeError, engine.CodeError},
 	}
 	for _, tt := range tests {
-		if e := Classify(tt.msg); e.Code != tt.code || e.ExtendedCode != tt.extended {
-			t.Errorf("Classify(%q) = %d/%d, want %d/%d", tt.msg, e.Code, e.ExtendedCode, tt.code, tt.extended)
+		var e *engine.Error
+		if err := Classify(tt.msg); !errors.As(err, &e) || e.Code != tt.code || e.ExtendedCode != tt.extended {
+			t.Errorf("Classify(%q) = %v, want codes %d/%d", tt.msg, err, tt.code, tt.extended)
 		}
+	}
+	var ce *engine.ConflictError
+	if err := Classify("step failed: Write-write conflict"); !errors.As(err, &ce) {
+		t.Errorf("Classify of a conflict = %T, want an *engine.ConflictError", err)
 	}
 }
 

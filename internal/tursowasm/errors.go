@@ -9,8 +9,9 @@ import (
 )
 
 // toError turns a failure of a call into the module into an
-// *engine.Error: a JavaScript exception of the binding by its message
-// (tursobind.Classify), anything else (a trap, a host error) as an
+// *engine.Error (inside an *engine.ConflictError for a conflict of
+// concurrent transactions): a JavaScript exception of the binding by its
+// message (tursobind.Classify), anything else (a trap, a host error) as an
 // internal error. Calls on a connection go through instance.result
 // instead, which also discards an instance that trapped.
 func toError(err error) error {
