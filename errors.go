@@ -30,16 +30,26 @@ type Error struct {
 	Message string
 	// SQL is the statement that failed, when one did.
 	SQL string
+	// Err is the Go error that caused the failure, when Go code did: the
+	// error with which a commit hook (SetCommitHook) vetoed the commit.
+	// Unwrap returns it.
+	Err error
 }
 
-// Error returns the engine's message, followed by the system error if
-// there is one.
+// Error returns the engine's message, followed by the system error or Err
+// if there is one.
 func (e *Error) Error() string {
-	if e.SystemErrno != 0 {
+	switch {
+	case e.SystemErrno != 0:
 		return e.Message + ": " + e.SystemErrno.Error()
+	case e.Err != nil:
+		return e.Message + ": " + e.Err.Error()
 	}
 	return e.Message
 }
+
+// Unwrap returns Err, the Go error behind the failure, or nil.
+func (e *Error) Unwrap() error { return e.Err }
 
 // Is reports whether e is the condition that target, one of the package's
 // sentinel errors, names.
@@ -169,7 +179,7 @@ func wrapErr(err error, sql string) error {
 // toError converts an engine's *engine.Error. No fmt verb may print a
 // key: the SQL that set one (PRAGMA key, ...) keeps it out of the error.
 func toError(ee *engine.Error, sql string) *Error {
-	e := &Error{Code: ee.Code, ExtendedCode: ee.ExtendedCode, SystemErrno: ee.SystemErrno, Message: ee.Message, SQL: sql}
+	e := &Error{Code: ee.Code, ExtendedCode: ee.ExtendedCode, SystemErrno: ee.SystemErrno, Message: ee.Message, SQL: sql, Err: ee.Err}
 	redactError(e)
 	return e
 }

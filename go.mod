@@ -3,7 +3,6 @@ module github.com/turso-go/turso
 go 1.26
 
 require (
-	github.com/mattn/go-sqlite3 v1.14.53
 	github.com/tetratelabs/wazero v1.12.0
 	github.com/tursodatabase/go-libsql v0.0.0-20251219133454-43644db490ff
 	golang.org/x/sys v0.44.0

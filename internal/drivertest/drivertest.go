@@ -13,6 +13,7 @@
 package drivertest
 
 import (
+	"context"
 	"database/sql"
 	"fmt"
 	"path/filepath"
@@ -224,19 +225,39 @@ func connector(t testing.TB, dsn string, opts ...turso.Option) *turso.Connector 
 	return c
 }
 
-// Execer is a *sql.DB, *sql.Tx or *sql.Conn-like handle.
+// Execer is a *sql.DB, *sql.Tx, *sql.Conn or *sql.Stmt-like handle.
 type Execer interface {
-	Exec(string, ...any) (sql.Result, error)
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
 }
 
 // MustExec runs statements that must succeed.
 func MustExec(t testing.TB, db Execer, query string, args ...any) sql.Result {
 	t.Helper()
-	res, err := db.Exec(query, args...)
+	res, err := db.ExecContext(context.Background(), query, args...)
 	if err != nil {
 		t.Fatalf("exec %q: %v", query, err)
 	}
 	return res
+}
+
+// OpenConnector opens a pool on a Connector for dsn with opts, and closes
+// it when the test ends.
+func OpenConnector(t testing.TB, dsn string, opts ...turso.Option) *sql.DB {
+	t.Helper()
+	db := sql.OpenDB(connector(t, dsn, opts...))
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
+// Conn takes one connection of db for the rest of the test.
+func Conn(t testing.TB, db *sql.DB) *sql.Conn {
+	t.Helper()
+	c, err := db.Conn(context.Background())
+	if err != nil {
+		t.Fatalf("db.Conn: %v", err)
+	}
+	t.Cleanup(func() { c.Close() })
+	return c
 }
 
 // QueryString returns the single text value a query yields.

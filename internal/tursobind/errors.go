@@ -58,6 +58,8 @@ var errorCodes = []struct {
 	{"File is not a database", engine.CodeNotADB, engine.CodeNotADB},
 	{"Decryption failed", engine.CodeNotADB, engine.CodeNotADB},
 	{"Database is encrypted but no encryption options", engine.CodeNotADB, engine.CodeNotADB},
+	// A file whose header is not a database's: SQLite says SQLITE_NOTADB.
+	{"in database header", engine.CodeNotADB, engine.CodeNotADB},
 	{"Corrupt database", engine.CodeCorrupt, engine.CodeCorrupt},
 	// A page the file is too short to hold: the file was truncated.
 	{"short read on page", engine.CodeCorrupt, engine.CodeCorrupt},

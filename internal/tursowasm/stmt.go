@@ -9,7 +9,7 @@ import (
 )
 
 // column describes one result column.
-type column struct{ name, declType string }
+type column struct{ name, affinity string }
 
 // stmt is one prepared statement: a Statement object of the binding, in
 // raw mode (rows as arrays) with safe integers (integers as BigInts).
@@ -30,7 +30,10 @@ type stmt struct {
 	reprepared int
 }
 
-var _ engine.Stmt = (*stmt)(nil)
+var (
+	_ engine.Stmt             = (*stmt)(nil)
+	_ engine.ColumnAffinityer = (*stmt)(nil)
+)
 
 // prepareLocked prepares one statement, with e.mu held.
 func (c *conn) prepareLocked(sql string) (*stmt, error) {
@@ -98,8 +101,8 @@ func (s *stmt) columnsLocked() ([]column, error) {
 				continue
 			}
 			name, _ := o.Get("name").(string)
-			decl, _ := o.Get("type").(string)
-			cols = append(cols, column{name: name, declType: decl})
+			affinity, _ := o.Get("type").(string)
+			cols = append(cols, column{name: name, affinity: affinity})
 		}
 	}
 	return cols, nil
@@ -179,16 +182,17 @@ func (s *stmt) ColumnName(i int) string {
 	return s.cols[i].name
 }
 
-func (s *stmt) ColumnDeclType(i int) string {
+// ColumnAffinity returns the type the binding reports for column i: the
+// affinity of the table column it comes straight from (DATETIME and
+// BOOLEAN columns report NUMERIC, VARCHAR(40) TEXT), not its declared
+// type. The binding reports no NOT NULL information either: the statement
+// implements neither engine.ColumnDeclTyper nor engine.ColumnNotNuller.
+func (s *stmt) ColumnAffinity(i int) string {
 	if i < 0 || i >= len(s.cols) {
 		return ""
 	}
-	return s.cols[i].declType
+	return s.cols[i].affinity
 }
-
-// ColumnNotNull is never known: the binding reports no NOT NULL
-// information.
-func (s *stmt) ColumnNotNull(int) (notNull, known bool) { return false, false }
 
 func (s *stmt) Start(args []engine.Value) (bool, error) {
 	s.c.e.mu.Lock()
