@@ -412,14 +412,22 @@ func (c *conn) Ping(ctx context.Context) error {
 
 // ResetSession is called before the pool reuses the connection.
 func (c *conn) ResetSession(ctx context.Context) error {
-	if c.closed {
+	if !c.IsValid() {
 		return driver.ErrBadConn
 	}
 	return nil
 }
 
-// IsValid reports whether the pool may keep the connection.
-func (c *conn) IsValid() bool { return !c.closed }
+// IsValid reports whether the pool may keep the connection: it is open,
+// and its engine connection has not broken for good (Turso's wasm
+// instance trapped or its disk failed: engine.Validator).
+func (c *conn) IsValid() bool {
+	if c.closed {
+		return false
+	}
+	v, ok := c.ec.(engine.Validator)
+	return !ok || v.Valid()
+}
 
 // CheckNamedValue accepts the argument types the engine binds directly,
 // converting the other integer and float types, and leaves the rest
