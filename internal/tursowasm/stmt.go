@@ -5,6 +5,7 @@ import (
 
 	"github.com/turso-go/turso/internal/engine"
 	"github.com/turso-go/turso/internal/napi"
+	"github.com/turso-go/turso/internal/tursobind"
 )
 
 // column describes one result column.
@@ -148,8 +149,7 @@ func isDDL(sql string) bool {
 
 // method calls a method of the Statement, with e.mu held.
 func (s *stmt) method(name string, args ...napi.Value) (napi.Value, error) {
-	v, err := s.c.in.env.CallMethod(s.obj, name, args...)
-	return v, toError(err)
+	return s.c.in.call(s.obj, name, args...)
 }
 
 func (s *stmt) SQL() string    { return s.sql }
@@ -224,6 +224,11 @@ func (s *stmt) bindLocked(args []engine.Value) error {
 	for i := range s.params {
 		var v napi.Value = napi.Null{}
 		if i < len(args) {
+			if args[i].Kind == engine.KindText {
+				if err := tursobind.Text(Name, i+1, args[i].Data); err != nil {
+					return err
+				}
+			}
 			v = toJS(args[i])
 		}
 		if _, err := s.method("bindAt", float64(i+1), v); err != nil {
@@ -346,9 +351,12 @@ func (s *stmt) closeLocked() error {
 	}
 	s.closed = true
 	delete(s.c.stmts, s)
+	if s.c.in.broken != nil {
+		return nil
+	}
 	_, err := s.method("finalize")
 	if rerr := s.c.in.env.Release(s.obj); err == nil {
-		err = toError(rerr)
+		err = s.c.in.result(rerr)
 	}
 	return err
 }
