@@ -82,7 +82,7 @@ func (c *Connector) Connect(ctx context.Context) (driver.Conn, error) {
 	cn := newConn(ec, c.cfg)
 	if setup := c.cfg.setupSQL(); setup != "" {
 		if err := ec.Exec(setup); err != nil {
-			ec.Close()
+			cn.Close()
 			return nil, wrapErr(err, setup)
 		}
 	}

@@ -129,6 +129,24 @@
 // formats of TimestampFormats, or from unix seconds or milliseconds) and
 // columns declared BOOLEAN as bool: exactly as mattn/go-sqlite3 does.
 //
+// Parameters are "?", "?NNN", ":name", "@name" and "$name". A sql.Named
+// argument binds every parameter of its name, whatever the prefix, and
+// one that no parameter has is ignored, as mattn/go-sqlite3 ignores it. A
+// parameter left without a value, or a positional argument beyond the
+// parameters, fails the statement with an *ArgError (a missing one with
+// mattn's message, "not enough args to execute query: want 1 got 0").
+//
+// # Results
+//
+// A query that only reads (SELECT, WITH, VALUES) takes its first step at
+// its first Next (or Columns); any other statement runs in Query. A result
+// left unread therefore holds no lock, and one that is read from and then
+// dropped without Close is released, with the read lock its statement
+// holds, when the garbage collector finds it (so is a statement dropped
+// without Close). Close results all the same: until then they keep their
+// connection, and in the default journal mode a read keeps other
+// connections from committing writes.
+//
 // # Concurrent transactions
 //
 // BeginConcurrent (or BeginTx at sql.LevelSnapshot, or any BeginTx of a

@@ -94,6 +94,7 @@ func (s *stmt) columnsLocked() ([]column, error) {
 		return nil, err
 	}
 	var cols []column
+	returning := returningStatement(s.sql)
 	if arr, ok := v.(*napi.Object); ok {
 		for _, col := range arr.Elements {
 			o, _ := col.(*napi.Object)
@@ -101,6 +102,9 @@ func (s *stmt) columnsLocked() ([]column, error) {
 				continue
 			}
 			name, _ := o.Get("name").(string)
+			if returning {
+				name = returningColumnName(name) // names.go
+			}
 			affinity, _ := o.Get("type").(string)
 			cols = append(cols, column{name: name, affinity: affinity})
 		}
