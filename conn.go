@@ -6,6 +6,9 @@ import (
 	"database/sql/driver"
 	"errors"
 	"fmt"
+	"runtime"
+	"strings"
+	"time"
 
 	"github.com/turso-go/turso/internal/engine"
 )
@@ -29,6 +32,10 @@ type conn struct {
 	// statements and its Commit fail with it until it ends, rather than
 	// run outside any transaction.
 	aborted error
+	// handles are the engine connection to close if the connection is
+	// dropped without Close, by dropCleanup (cleanup.go).
+	handles     *connHandles
+	dropCleanup runtime.Cleanup
 }
 
 var (
@@ -44,7 +51,9 @@ var (
 )
 
 func newConn(ec engine.Conn, cfg *config) *conn {
-	return &conn{ec: ec, cfg: cfg, cache: newStmtCache(cfg.stmtCacheSize)}
+	c := &conn{ec: ec, cfg: cfg, cache: newStmtCache(cfg.stmtCacheSize), handles: &connHandles{ec: ec}}
+	c.watchDropped()
+	return c
 }
 
 // interrupt interrupts the statement running on the connection, from any
@@ -65,7 +74,9 @@ func (c *conn) acquire(query string) (*prepared, string, error) {
 	if s == nil {
 		return nil, tail, nil
 	}
-	return newPrepared(s, c.ec), tail, nil
+	p := newPrepared(s, c.ec)
+	p.watchDropped(c.handles)
+	return p, tail, nil
 }
 
 // release gives back a statement acquire returned: to the cache when it is
@@ -76,28 +87,50 @@ func (c *conn) release(p *prepared, cacheable bool) {
 		c.cache.put(p)
 		return
 	}
-	p.s.Close()
+	p.close()
 }
 
 // watch arranges for ctx's end to interrupt the connection until the
 // returned stop is called. stop waits for an interrupt already under way,
 // so that none lands on a later statement.
+//
+// Once ctx ends, the interrupt is repeated every interruptRetry until stop:
+// an interrupt that arrives before the engine has started the statement
+// would otherwise be lost, since engines clear it when a statement starts
+// (SQLite when no other statement is active, Turso's binding always), and
+// the statement, which may run for minutes, would not notice ctx at all.
+// The window is wide when the engine first waits for a lock of its own.
 func (c *conn) watch(ctx context.Context) (stop func()) {
 	if ctx.Done() == nil {
 		return func() {}
 	}
-	done := make(chan struct{})
 	ec := c.ec
+	quit := make(chan struct{})
+	done := make(chan struct{})
 	stopFunc := context.AfterFunc(ctx, func() {
-		ec.Interrupt()
-		close(done)
+		defer close(done)
+		tick := time.NewTicker(interruptRetry)
+		defer tick.Stop()
+		for {
+			ec.Interrupt()
+			select {
+			case <-quit:
+				return
+			case <-tick.C:
+			}
+		}
 	})
 	return func() {
 		if !stopFunc() {
+			close(quit)
 			<-done
 		}
 	}
 }
+
+// interruptRetry is how often watch repeats the interrupt of a statement
+// whose context has ended, until the statement returns.
+const interruptRetry = 5 * time.Millisecond
 
 // stmtErr turns the failure of a statement, query, into the driver's
 // error (wrapErr). A conflict inside a transaction marks the transaction
@@ -145,6 +178,8 @@ func (c *conn) PrepareContext(ctx context.Context, query string) (driver.Stmt, e
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
+	c.enter()
+	defer c.leave()
 	p, tail, err := c.acquire(query)
 	if err != nil {
 		return nil, err
@@ -164,9 +199,12 @@ func (c *conn) PrepareContext(ctx context.Context, query string) (driver.Stmt, e
 // order by the statements' positional parameters; named arguments bind
 // wherever their name appears. The result is that of the last statement.
 func (c *conn) ExecContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Result, error) {
+	whole := query
 	if err := c.ready(ctx); err != nil {
 		return nil, err
 	}
+	c.enter()
+	defer c.leave()
 	stop := c.watch(ctx)
 	defer stop()
 	res := result{}
@@ -180,7 +218,7 @@ func (c *conn) ExecContext(ctx context.Context, query string, args []driver.Name
 			query = tail
 			continue
 		}
-		stmtArgs, n := argsFor(p, args, used, tail == "")
+		stmtArgs, n := argsFor(p, args, used, blankSQL(tail))
 		used += n
 		vals, err := p.bind(stmtArgs)
 		if err != nil {
@@ -194,8 +232,8 @@ func (c *conn) ExecContext(ctx context.Context, query string, args []driver.Name
 		}
 		query = tail
 	}
-	if used < countPositional(args) {
-		return nil, argError("%d arguments given, the statements used %d", countPositional(args), used)
+	if n := countPositional(args); used < n {
+		return nil, &ArgError{Err: ErrExtraArgument, SQL: whole, Want: used, Got: n}
 	}
 	return res, nil
 }
@@ -204,9 +242,12 @@ func (c *conn) ExecContext(ctx context.Context, query string, args []driver.Name
 // and returns the rows of the last one. Arguments are consumed as
 // ExecContext consumes them.
 func (c *conn) QueryContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Rows, error) {
+	whole := query
 	if err := c.ready(ctx); err != nil {
 		return nil, err
 	}
+	c.enter()
+	defer c.leave()
 	stop := c.watch(ctx)
 	used := 0
 	for {
@@ -224,13 +265,13 @@ func (c *conn) QueryContext(ctx context.Context, query string, args []driver.Nam
 			continue
 		}
 		last := tail == ""
-		stmtArgs, n := argsFor(p, args, used, last)
+		stmtArgs, n := argsFor(p, args, used, blankSQL(tail))
 		used += n
 		if last {
-			if used < countPositional(args) {
+			if n := countPositional(args); used < n {
 				c.release(p, true)
 				stop()
-				return nil, argError("%d arguments given, the statements used %d", countPositional(args), used)
+				return nil, &ArgError{Err: ErrExtraArgument, SQL: whole, Want: used, Got: n}
 			}
 			return c.start(ctx, p, stmtArgs, stop)
 		}
@@ -258,6 +299,9 @@ func (c *conn) start(ctx context.Context, p *prepared, args []driver.NamedValue,
 		return nil, err
 	}
 	p.busy = true
+	if p.startsLazily() {
+		return c.startLazily(ctx, p, vals, stop), nil
+	}
 	hasRow, err := p.s.Start(vals)
 	if err != nil {
 		c.finish(p)
@@ -269,6 +313,10 @@ func (c *conn) start(ctx context.Context, p *prepared, args []driver.NamedValue,
 		width = len(p.s.Row())
 	}
 	p.describe(width)
+	// The open result counts as a user of the connection until it closes
+	// (or is dropped: cleanup.go).
+	c.enter()
+	p.ref.held = true
 	return &rows{c: c, p: p, ctx: ctx, pending: hasRow, done: !hasRow, stop: stop}, nil
 }
 
@@ -318,6 +366,33 @@ func argsFor(p *prepared, args []driver.NamedValue, used int, last bool) ([]driv
 	return out, taken
 }
 
+// blankSQL reports whether sql holds no statement: only white space,
+// semicolons and comments. The statement before such a tail is the last
+// of its query, and takes the arguments that remain (so that an extra one
+// fails before anything runs).
+func blankSQL(sql string) bool {
+	for i := 0; i < len(sql); i++ {
+		switch c := sql[i]; {
+		case c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == ';':
+		case strings.HasPrefix(sql[i:], "--"):
+			j := strings.IndexByte(sql[i:], '\n')
+			if j < 0 {
+				return true
+			}
+			i += j
+		case strings.HasPrefix(sql[i:], "/*"):
+			j := strings.Index(sql[i+2:], "*/")
+			if j < 0 {
+				return true
+			}
+			i += j + 3
+		default:
+			return false
+		}
+	}
+	return true
+}
+
 // countPositional counts the arguments without a name.
 func countPositional(args []driver.NamedValue) int {
 	n := 0
@@ -344,6 +419,8 @@ func (c *conn) BeginTx(ctx context.Context, opts driver.TxOptions) (driver.Tx, e
 	if c.closed {
 		return nil, driver.ErrBadConn
 	}
+	c.enter()
+	defer c.leave()
 	level := sql.IsolationLevel(opts.Isolation)
 	switch level {
 	case sql.LevelDefault, sql.LevelSerializable, sql.LevelSnapshot:
@@ -389,19 +466,25 @@ func (c *conn) Ping(ctx context.Context) error {
 
 // ResetSession is called before the pool reuses the connection.
 func (c *conn) ResetSession(ctx context.Context) error {
-	if c.closed {
+	if !c.IsValid() {
 		return driver.ErrBadConn
 	}
 	return nil
 }
 
-// IsValid reports whether the pool may keep the connection: not once it
-// is closed, nor once its engine asks to recycle it.
+// IsValid reports whether the pool may keep the connection: it is open,
+// its engine connection has not broken for good (Turso's wasm instance
+// trapped or its disk failed: engine.Validator), and its engine does not
+// ask to replace it (engine.Recycler).
 func (c *conn) IsValid() bool {
+	if c.closed {
+		return false
+	}
 	if r, ok := c.ec.(engine.Recycler); ok && r.ShouldRecycle() {
 		return false
 	}
-	return !c.closed
+	v, ok := c.ec.(engine.Validator)
+	return !ok || v.Valid()
 }
 
 // CheckNamedValue accepts the argument types the engine binds directly,
@@ -421,6 +504,10 @@ func (c *conn) Close() error {
 		return nil
 	}
 	c.closed = true
+	c.dropCleanup.Stop()
+	c.enter()
+	defer c.leave()
+	c.handles.markClosed()
 	c.concurrentTx = nil
 	c.cache.clear()
 	return wrapErr(c.ec.Close(), "")

@@ -51,6 +51,13 @@ func newConnector(d *Driver, dsn string, opts ...Option) (*Connector, error) {
 		return nil, errNoDefaultEngine
 	}
 	cfg.engineVersion = eng.Version()
+	if checker, ok := eng.(engine.ConfigChecker); ok {
+		// What the engine cannot honour fails here, at sql.Open, rather
+		// than being ignored.
+		if err := checker.CheckConfig(cfg.engineConfig()); err != nil {
+			return nil, fmt.Errorf("turso: %w", err)
+		}
+	}
 	if ce, ok := eng.(engine.ConcurrentEngine); ok {
 		cfg.concurrent = ce.NewConcurrentPool(engine.PoolConfig{
 			Config:    cfg.engineConfig(),
@@ -77,7 +84,7 @@ func (c *Connector) Connect(ctx context.Context) (driver.Conn, error) {
 	cn := newConn(ec, c.cfg)
 	if setup := c.cfg.setupSQL(); setup != "" {
 		if err := ec.Exec(setup); err != nil {
-			ec.Close()
+			cn.Close()
 			return nil, wrapErr(err, setup)
 		}
 	}

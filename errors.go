@@ -61,12 +61,14 @@ func (e *Error) Is(target error) bool {
 	if s.extended != 0 {
 		return e.ExtendedCode == s.extended
 	}
-	return e.Code == s.code
+	return e.Code == s.code || (s.alsoCode != 0 && e.Code == s.alsoCode)
 }
 
-// sentinel is a condition that errors.Is matches against *Error by code.
+// sentinel is a condition that errors.Is matches against *Error by code
+// (or by alsoCode), or by extended code.
 type sentinel struct {
 	code, extended int
+	alsoCode       int
 	text           string
 }
 
@@ -76,10 +78,14 @@ func (s *sentinel) Error() string { return s.text }
 // match; Error.Code and Error.ExtendedCode hold these numbers.
 const (
 	CodeError      = engine.CodeError
+	CodeInternal   = engine.CodeInternal
 	CodeBusy       = engine.CodeBusy
 	CodeLocked     = engine.CodeLocked
 	CodeReadOnly   = engine.CodeReadOnly
 	CodeInterrupt  = engine.CodeInterrupt
+	CodeIOErr      = engine.CodeIOErr
+	CodeCorrupt    = engine.CodeCorrupt
+	CodeFull       = engine.CodeFull
 	CodeCantOpen   = engine.CodeCantOpen
 	CodeConstraint = engine.CodeConstraint
 	CodeMismatch   = engine.CodeMismatch
@@ -120,6 +126,24 @@ var (
 	ErrConstraintNotNull    error = &sentinel{extended: CodeConstraintNotNull, text: "turso: NOT NULL constraint failed"}
 	ErrConstraintCheck      error = &sentinel{extended: CodeConstraintCheck, text: "turso: CHECK constraint failed"}
 	ErrConstraintTrigger    error = &sentinel{extended: CodeConstraintTrigger, text: "turso: constraint failed in a trigger"}
+	// ErrCorrupt: the database file is damaged (SQLITE_CORRUPT: a
+	// truncated file, a damaged page) or is not a database at all
+	// (SQLITE_NOTADB: a destroyed header, a file of another kind, or an
+	// encrypted database read with the wrong key or none, which
+	// ErrNotADatabase matches alone). Either way the file cannot be read
+	// as it is: restore it from a backup, or give the right key.
+	ErrCorrupt error = &sentinel{code: CodeCorrupt, alsoCode: CodeNotADB, text: "turso: database disk image is malformed"}
+	// ErrFull: the disk (or the quota, or the database's page limit) is
+	// full. The statement, and its transaction if it was to commit it,
+	// failed; everything committed before stays.
+	ErrFull error = &sentinel{code: CodeFull, text: "turso: database or disk is full"}
+	// ErrIO: reading or writing the database's files failed
+	// (SQLITE_IOERR; SystemErrno says why).
+	ErrIO error = &sentinel{code: CodeIOErr, text: "turso: disk I/O error"}
+	// ErrInternal: the engine failed internally (SQLITE_INTERNAL): with
+	// Turso's wasm engine, its instance trapped. The connection is
+	// unusable and the pool replaces it; committed data is intact.
+	ErrInternal error = &sentinel{code: CodeInternal, text: "turso: internal engine error"}
 )
 
 // errNoDefaultEngine is returned for a connection to the libSQL engine in
@@ -152,9 +176,12 @@ func wrapErr(err error, sql string) error {
 	return toError(ee, sql)
 }
 
-// toError converts an engine's *engine.Error.
+// toError converts an engine's *engine.Error. No fmt verb may print a
+// key: the SQL that set one (PRAGMA key, ...) keeps it out of the error.
 func toError(ee *engine.Error, sql string) *Error {
-	return &Error{Code: ee.Code, ExtendedCode: ee.ExtendedCode, SystemErrno: ee.SystemErrno, Message: ee.Message, SQL: sql, Err: ee.Err}
+	e := &Error{Code: ee.Code, ExtendedCode: ee.ExtendedCode, SystemErrno: ee.SystemErrno, Message: ee.Message, SQL: sql, Err: ee.Err}
+	redactError(e)
+	return e
 }
 
 // ctxErr returns the context's error in place of err when the context ended
@@ -167,7 +194,59 @@ func ctxErr(ctx context.Context, err error) error {
 	return err
 }
 
-// argError reports arguments that do not fit a statement.
-func argError(format string, args ...any) error {
-	return fmt.Errorf("turso: "+format, args...)
+// Sentinel errors for arguments that do not fit a statement; every
+// *ArgError matches one of them with errors.Is.
+var (
+	// ErrMissingArgument: a parameter of the statement was given no value.
+	ErrMissingArgument = errors.New("turso: missing argument")
+	// ErrExtraArgument: more positional arguments than the statement (or
+	// the statements of a multi-statement query) have parameters.
+	ErrExtraArgument = errors.New("turso: extra argument")
+	// ErrArgumentType: an argument of a type the driver cannot bind.
+	ErrArgumentType = errors.New("turso: unsupported argument type")
+)
+
+// ArgError reports arguments that do not fit a statement. Its message for
+// a missing argument is mattn/go-sqlite3's, word for word ("not enough
+// args to execute query: want 2 got 1"), so that code and tests that
+// match the text keep working; the fields give the detail, and errors.Is
+// matches the kind (ErrMissingArgument, ErrExtraArgument,
+// ErrArgumentType):
+//
+//	var ae *turso.ArgError
+//	if errors.As(err, &ae) { log.Println(ae.Param, ae.SQL) }
+//
+// A named argument that matches no parameter is not an error: it is
+// ignored, as mattn ignores it, so that one set of sql.Named values can
+// serve several statements.
+type ArgError struct {
+	// Err is the kind of mistake: ErrMissingArgument, ErrExtraArgument or
+	// ErrArgumentType.
+	Err error
+	// SQL is the statement the arguments were given to.
+	SQL string
+	// Want is the number of parameters (the highest parameter index); Got
+	// is, for ErrMissingArgument, how many of them were given a value, for
+	// ErrExtraArgument the number of positional arguments.
+	Want, Got int
+	// Param is the first parameter left without a value, as the SQL
+	// writes it (":id", "@id", "$id", "?2"), for ErrMissingArgument.
+	Param string
+	// Type is the Go type of the argument, for ErrArgumentType.
+	Type string
 }
+
+// Error returns mattn/go-sqlite3's message for a missing argument, and
+// the driver's own, prefixed "turso:", for the other kinds.
+func (e *ArgError) Error() string {
+	switch e.Err {
+	case ErrMissingArgument:
+		return fmt.Sprintf("not enough args to execute query: want %d got %d", e.Want, e.Got)
+	case ErrExtraArgument:
+		return fmt.Sprintf("turso: too many args to execute query: want %d got %d", e.Want, e.Got)
+	}
+	return fmt.Sprintf("turso: unsupported argument type %s", e.Type)
+}
+
+// Unwrap returns the kind, for errors.Is.
+func (e *ArgError) Unwrap() error { return e.Err }

@@ -48,10 +48,15 @@ const (
 	// SharedCache: connections to "file:name?mode=memory&cache=shared"
 	// share one in-memory database.
 	SharedCache Gap = "shared-cache"
+	// InvalidUTF8: text that is not valid UTF-8, in SQL text (a string
+	// literal, an identifier) or in a text argument, is taken as it is,
+	// as SQLite takes it. An engine with the gap refuses it with a typed
+	// error (RunFaults checks that it never fails otherwise).
+	InvalidUTF8 Gap = "invalid-utf8"
 )
 
 // gaps are the known gaps, for Run's check of an Engine.
-var gaps = []Gap{DeclaredTypes, NotNullInfo, InterruptRunningStep, ConstraintPrimaryKey, SharedCache}
+var gaps = []Gap{DeclaredTypes, NotNullInfo, InterruptRunningStep, ConstraintPrimaryKey, SharedCache, InvalidUTF8}
 
 // Engine describes the engine the suite runs on.
 type Engine struct {
@@ -64,8 +69,9 @@ type Engine struct {
 	// that need it are skipped, e.g. "no recursive CTEs (0.7.2)".
 	Gaps map[Gap]string
 	// UnsupportedParams lists the DSN parameters, as the suite writes them
-	// ("_journal=truncate"), that do not take effect on the engine (it
-	// ignores or refuses the pragma), each with the reason.
+	// ("_journal=truncate"), that the engine cannot honour, each with the
+	// reason. The suite checks that sql.Open refuses each with an error
+	// naming the engine (never that it is silently ignored).
 	UnsupportedParams map[string]string
 
 	// ConcurrentParams are the DSN parameters of a pool whose database
@@ -76,6 +82,9 @@ type Engine struct {
 	// BankTransfers is how many transfers RunConcurrent's bank invariant
 	// test makes (a tenth of it under -short); 0 means 4000.
 	BankTransfers int
+
+	// Faults describes how the engine takes faults, for RunFaults.
+	Faults Faults
 }
 
 // Run runs the whole suite on e, one subtest per behaviour. It fails at
@@ -147,6 +156,17 @@ var suite = []struct {
 	{"ColumnTypes", testColumnTypes},
 	{"ConcurrentPool", testConcurrentPool},
 	{"NoHandleLeaks", testNoHandleLeaks},
+	{"NamedParam", testNamedParam},
+	{"NamedParamClearBindings", testNamedParamClearBindings},
+	{"NotEnoughArgs", testNotEnoughArgs},
+	{"ExtraArgs", testExtraArgs},
+	{"LeakedRowsReleased", testLeakedRowsReleased},
+	{"LeakedRowsOnHeldConn", testLeakedRowsOnHeldConn},
+	{"LeakedRowsNoHandleLeak", testLeakedRowsNoHandleLeak},
+	{"UnreadResultHoldsNoLock", testUnreadResultHoldsNoLock},
+	{"QueryWritesRunInQuery", testQueryWritesRunInQuery},
+	{"UnreadResultDetails", testUnreadResultDetails},
+	{"ReturningColumnNames", testReturningColumnNames},
 }
 
 // lacks reports whether the engine declares gap g.

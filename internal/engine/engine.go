@@ -74,9 +74,14 @@ type Config struct {
 	// Key, when not empty, is the encryption key of the main database,
 	// applied right after the file is opened and before anything reads it;
 	// Cipher names the cipher scheme ("" for the engine's default). An
-	// engine without encryption refuses a key.
-	Key    []byte
+	// engine without encryption refuses a key. No fmt verb prints a Key.
+	Key    Secret
 	Cipher string
+	// Pragmas are the pragmas the driver runs, in order, on every new
+	// connection right after Open. The driver runs them itself; they are
+	// here so that an engine can refuse, at Open and in CheckConfig, one
+	// it would silently ignore or not honour.
+	Pragmas []Pragma
 }
 
 // Engine opens connections to databases.

@@ -78,7 +78,9 @@ func compileOn(db *C.sqlite3, sql string) (*C.sqlite3_stmt, string, error) {
 			rest = sql[used:]
 		}
 	}
-	if strings.TrimSpace(rest) == "" {
+	if strings.TrimSpace(rest) == "" || rest[0] == 0 {
+		// SQLite reads SQL text up to the first NUL byte: what follows
+		// it is not SQL.
 		rest = ""
 	}
 	return s, rest, nil

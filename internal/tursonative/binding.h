@@ -54,6 +54,7 @@ char *tn_load(const char *path);
 uint8_t *tn_construct_class(const char *cls, const uint8_t *args, size_t nargs, size_t *len, int *status);
 /* tn_call_method calls method name of obj (0: of the module's exports). */
 uint8_t *tn_call_method(uintptr_t obj, const char *name, const uint8_t *args, size_t nargs, size_t *len, int *status);
+/* tn_get_property reads property name of obj (0: of the module's exports). */
 uint8_t *tn_get_property(uintptr_t obj, const char *name, size_t *len, int *status);
 /* tn_release drops the count the Go side holds on a handle. */
 void tn_release(uintptr_t obj);

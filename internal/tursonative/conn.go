@@ -9,6 +9,7 @@ package tursonative
 import "C"
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"sync"
@@ -16,6 +17,7 @@ import (
 	"unsafe"
 
 	"github.com/turso-go/turso/internal/engine"
+	"github.com/turso-go/turso/internal/tursobind"
 	"github.com/turso-go/turso/internal/tursocore"
 )
 
@@ -40,12 +42,47 @@ type conn struct {
 	prepared int
 	// decls caches the declared types of the statements prepared.
 	decls tursocore.DeclCache
+	// broken is set once a write failed (see fail): every later call
+	// fails with it, and the pool drops the connection.
+	broken atomic.Pointer[engine.Error]
 }
 
 var (
-	_ engine.Conn     = (*conn)(nil)
-	_ engine.Recycler = (*conn)(nil)
+	_ engine.Conn      = (*conn)(nil)
+	_ engine.Recycler  = (*conn)(nil)
+	_ engine.Validator = (*conn)(nil)
 )
+
+// Valid reports whether the connection is open and has not broken.
+func (c *conn) Valid() bool { return !c.closed.Load() && c.broken.Load() == nil }
+
+// fail notes err, the failure of a call on the connection, and returns
+// it. An I/O failure, a full disk included, breaks the connection: the
+// engine leaves a connection whose commit failed holding the failed
+// transaction's pages (its own reads then see rows that were never
+// committed, or miss committed ones), so it is not used again. Other
+// connections, and those opened later, read the file as committed.
+func (c *conn) fail(err error) error {
+	if e, ok := err.(*engine.Error); ok && (e.Code == engine.CodeIOErr || e.Code == engine.CodeFull) {
+		b := *e
+		b.Message = fmt.Sprintf("%s engine: the connection failed (%s) and was discarded; nothing committed before is lost", Name, e.Message)
+		c.broken.CompareAndSwap(nil, &b)
+	}
+	return err
+}
+
+// usable returns engine.ErrClosed for a closed connection, the failure
+// that broke a broken one (see fail), or nil.
+func (c *conn) usable() error {
+	if c.closed.Load() {
+		return engine.ErrClosed
+	}
+	if b := c.broken.Load(); b != nil {
+		e := *b
+		return &e
+	}
+	return nil
+}
 
 // recycleAfter is how many statements a connection prepares before it
 // asks the pool to replace it (see ShouldRecycle).
@@ -71,8 +108,12 @@ func (c *conn) ShouldRecycle() bool {
 }
 
 func (c *conn) Prepare(sql string) (engine.Stmt, string, error) {
-	if c.closed.Load() {
-		return nil, "", engine.ErrClosed
+	if err := c.usable(); err != nil {
+		return nil, "", err
+	}
+	sql, err := tursobind.SQL(Name, sql)
+	if err != nil {
+		return nil, "", err
 	}
 	head, tail, blank := tursocore.SplitFirst(sql)
 	if blank {
@@ -97,7 +138,7 @@ func (c *conn) prepare(sql string) (*stmt, error) {
 	p := C.tn_conn_prepare(c.c, csql, C.size_t(len(sql)), &n, &status)
 	v, err := result(p, n, status)
 	if err != nil {
-		return nil, toError(err)
+		return nil, c.fail(toError(err))
 	}
 	info, _ := v.([]any)
 	if len(info) != 4 {
@@ -117,7 +158,7 @@ func (c *conn) prepare(sql string) (*stmt, error) {
 	for i, name := range names {
 		s.Params[i], _ = name.(string)
 	}
-	s.Cols = columns(info[2])
+	s.Cols = columns(info[2], sql)
 	class, _ := info[3].(string)
 	s.IsReadOnly = class == "read"
 	if c.readOnly && class == "write" {
@@ -133,13 +174,19 @@ func (c *conn) declared(sql string, affinities []string) []tursocore.Column {
 	return c.decls.Get(c.query, c.e.schema.Load(), sql, affinities)
 }
 
-// columns reads the result of Statement.columns().
-func columns(v any) []tursocore.ResultColumn {
+// columns reads the result of Statement.columns() for a statement of
+// sql, naming RETURNING columns as SQLite does
+// (tursocore.ReturningColumnName).
+func columns(v any, sql string) []tursocore.ResultColumn {
 	arr, _ := v.([]any)
 	cols := make([]tursocore.ResultColumn, 0, len(arr))
+	returning := tursocore.ReturningStatement(sql)
 	for _, el := range arr {
 		o, _ := el.(map[string]any)
 		name, _ := o["name"].(string)
+		if returning {
+			name = tursocore.ReturningColumnName(name)
+		}
 		affinity, _ := o["type"].(string)
 		cols = append(cols, tursocore.ResultColumn{Name: name, Affinity: affinity})
 	}
@@ -167,8 +214,12 @@ func (c *conn) query(sql string) ([][]engine.Value, error) {
 }
 
 func (c *conn) Exec(sql string) error {
-	if c.closed.Load() {
-		return engine.ErrClosed
+	if err := c.usable(); err != nil {
+		return err
+	}
+	sql, err := tursobind.SQL(Name, sql)
+	if err != nil {
+		return err
 	}
 	if c.readOnly {
 		return c.execEach(sql)
@@ -187,9 +238,9 @@ func (c *conn) Exec(sql string) error {
 // failure is the error of a call that returned rc.
 func (c *conn) failure(rc C.int) error {
 	if rc == C.TN_INTERRUPTED {
-		return tursocore.Interrupted()
+		return tursobind.Interrupted()
 	}
-	return lastError(c.c)
+	return c.fail(lastError(c.c))
 }
 
 // execEach runs a script statement by statement through Prepare, which

@@ -32,3 +32,6 @@ import "errors"
 // ErrUnavailable is what Open returns in a build without the native
 // engine.
 var ErrUnavailable = errors.New("turso native engine: not available in this build (it needs linux/amd64 and cgo)")
+
+// Name is the engine's registered name, which its errors name.
+const Name = "turso-native"

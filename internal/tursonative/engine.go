@@ -10,12 +10,14 @@ import "C"
 
 import (
 	"fmt"
+	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/turso-go/turso/internal/artifact"
 	"github.com/turso-go/turso/internal/engine"
-	"github.com/turso-go/turso/internal/tursocore"
+	"github.com/turso-go/turso/internal/tursobind"
 )
 
 // Version is the version of the npm package the addon comes from.
@@ -42,7 +44,10 @@ type Engine struct {
 	schema atomic.Uint64
 }
 
-var _ engine.Engine = (*Engine)(nil)
+var (
+	_ engine.Engine        = (*Engine)(nil)
+	_ engine.ConfigChecker = (*Engine)(nil)
+)
 
 // New returns an engine that runs addon (normally Addon). The first Open
 // writes it to the cache directory (see package artifact), opens it,
@@ -73,55 +78,102 @@ func (e *Engine) loaded() error {
 	return e.err
 }
 
-// openOptions are the addon's DatabaseOpts for cfg.
-func openOptions(cfg engine.Config, path string, readOnly bool) (map[string]any, error) {
-	opts := map[string]any{"timeout": float64(cfg.BusyTimeout.Milliseconds())}
-	if readOnly {
+// CheckConfig reports what in cfg the engine cannot honour (see
+// tursobind.CheckConfig).
+func (e *Engine) CheckConfig(cfg engine.Config) error { return tursobind.CheckConfig(Name, cfg) }
+
+// openOptions are the addon's DatabaseOpts for o.
+func openOptions(o tursobind.Options) (map[string]any, error) {
+	opts := map[string]any{"timeout": float64(o.Timeout.Milliseconds())}
+	if o.ReadOnly {
 		opts["readonly"] = true
 	}
-	if !cfg.Create && !readOnly && path != ":memory:" {
+	if o.FileMustExist {
 		opts["fileMustExist"] = true
 	}
-	if len(cfg.Key) > 0 {
-		return nil, &engine.Error{Code: engine.CodeError, ExtendedCode: engine.CodeError,
-			Message: "turso engine: encryption keys are not supported yet"}
+	if len(o.Experimental) > 0 {
+		features := make([]any, len(o.Experimental))
+		for i, f := range o.Experimental {
+			features[i] = f
+		}
+		opts["experimental"] = features
+	}
+	if o.Encryption != nil {
+		// The binding takes the cipher as a member of its EncryptionCipher
+		// enum, an object of numbers it exports.
+		enum, err := handle{}.get("EncryptionCipher")
+		if err != nil {
+			return nil, toError(err)
+		}
+		members, _ := enum.(map[string]any)
+		cipher, ok := members[tursobind.CipherMember(o.Encryption.Cipher)].(float64)
+		if !ok {
+			return nil, engine.Unsupported(Name, "encryption", "this build of the engine has no cipher "+o.Encryption.Cipher)
+		}
+		opts["encryption"] = map[string]any{"cipher": cipher, "hexkey": string(o.Encryption.HexKey)}
 	}
 	return opts, nil
 }
 
 // Open opens a connection.
 func (e *Engine) Open(cfg engine.Config) (engine.Conn, error) {
+	o, err := tursobind.NewOptions(Name, cfg)
+	if err != nil {
+		return nil, err
+	}
 	if err := e.loaded(); err != nil {
 		return nil, err
 	}
-	path, uriReadOnly, err := tursocore.DBPath(cfg.Path)
-	if err != nil {
-		return nil, &engine.Error{Code: engine.CodeCantOpen, ExtendedCode: engine.CodeCantOpen, Message: fmt.Sprintf("turso engine: bad path %q: %v", cfg.Path, err)}
-	}
-	readOnly := cfg.ReadOnly || uriReadOnly
-	opts, err := openOptions(cfg, path, readOnly)
+	opts, err := openOptions(o)
 	if err != nil {
 		return nil, err
 	}
-	v, err := construct("Database", path, opts)
+	// The engine locks the file against other processes and fails at
+	// once when another one holds it: wait up to the busy timeout for it,
+	// as SQLite waits for its locks.
+	deadline := time.Now().Add(o.Timeout)
+	var db handle
+	for wait := time.Millisecond; ; wait = min(2*wait, 50*time.Millisecond) {
+		db, err = openDatabase(o.Path, opts)
+		if err == nil || !lockedByOther(err) || !time.Now().Before(deadline) {
+			break
+		}
+		time.Sleep(min(wait, time.Until(deadline)+time.Millisecond))
+	}
 	if err != nil {
-		return nil, toError(err)
-	}
-	db, ok := v.(handle)
-	if !ok {
-		releaseAll(v)
-		return nil, &engine.Error{Code: engine.CodeInternal, ExtendedCode: engine.CodeInternal, Message: "turso engine: Database is not an object"}
-	}
-	if _, err := db.call("connectSync"); err != nil {
-		db.release()
-		return nil, toError(err)
+		return nil, err
 	}
 	c := C.tn_conn_new(C.uintptr_t(db.p))
 	if c == nil {
 		db.release()
 		return nil, errNoMem()
 	}
-	return &conn{e: e, c: c, db: db, path: path, readOnly: readOnly, stmts: map[*stmt]struct{}{}}, nil
+	return &conn{e: e, c: c, db: db, path: o.Path, readOnly: o.ReadOnly, stmts: map[*stmt]struct{}{}}, nil
+}
+
+// openDatabase opens path with the binding's options opts and connects.
+func openDatabase(path string, opts map[string]any) (handle, error) {
+	v, err := construct("Database", path, opts)
+	if err != nil {
+		return handle{}, toError(err)
+	}
+	db, ok := v.(handle)
+	if !ok {
+		releaseAll(v)
+		return handle{}, &engine.Error{Code: engine.CodeInternal, ExtendedCode: engine.CodeInternal, Message: "turso engine: Database is not an object"}
+	}
+	if _, err := db.call("connectSync"); err != nil {
+		db.release()
+		return handle{}, toError(err)
+	}
+	return db, nil
+}
+
+// lockedByOther reports whether the open failed because another process
+// holds the file's lock.
+func lockedByOther(err error) bool {
+	e, ok := err.(*engine.Error)
+	return ok && e.Code == engine.CodeBusy && strings.Contains(e.Message, "another process")
 }
 
 // toError turns the failure of a generic call into an *engine.Error.
@@ -130,7 +182,7 @@ func toError(err error) error {
 		return nil
 	}
 	if x, ok := err.(*exception); ok {
-		return tursocore.FromMessage(x.message())
+		return tursobind.Classify(x.message())
 	}
 	return &engine.Error{Code: engine.CodeInternal, ExtendedCode: engine.CodeInternal, Message: err.Error()}
 }
@@ -140,7 +192,7 @@ func lastError(c *C.tn_conn) error {
 	if c.err_msg == nil {
 		return &engine.Error{Code: engine.CodeInternal, ExtendedCode: engine.CodeInternal, Message: "turso engine: unknown failure"}
 	}
-	return tursocore.FromMessage(C.GoString(c.err_msg))
+	return tursobind.Classify(C.GoString(c.err_msg))
 }
 
 func errNoMem() error {

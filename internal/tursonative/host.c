@@ -379,7 +379,7 @@ uint8_t *tn_get_property(uintptr_t obj, const char *name, size_t *len, int *stat
 	struct tn_env *e = enter();
 	if (registered(e, &b, status)) {
 		tn_val *r;
-		napi_status st = tn_get((tn_val *)obj, name, &r);
+		napi_status st = tn_get(obj ? (tn_val *)obj : e->exports, name, &r);
 		finish(e, &b, status, st, r);
 	}
 	return done(e, &b, len, status);

@@ -12,6 +12,7 @@ import (
 	"unsafe"
 
 	"github.com/turso-go/turso/internal/engine"
+	"github.com/turso-go/turso/internal/tursobind"
 	"github.com/turso-go/turso/internal/tursocore"
 )
 
@@ -49,7 +50,13 @@ func (s *stmt) marshal(args []engine.Value) error {
 	}
 	need := 0
 	for i := range args {
-		if k := args[i].Kind; k == engine.KindText || k == engine.KindBlob {
+		switch args[i].Kind {
+		case engine.KindText:
+			if err := tursobind.Text(Name, i+1, args[i].Data); err != nil {
+				return err
+			}
+			need += len(args[i].Data)
+		case engine.KindBlob:
 			need += len(args[i].Data)
 		}
 	}
@@ -88,6 +95,9 @@ func (s *stmt) Start(args []engine.Value) (bool, error) {
 	if s.t == nil {
 		return false, engine.ErrClosed
 	}
+	if err := s.c.usable(); err != nil {
+		return false, err
+	}
 	if err := s.marshal(args); err != nil {
 		return false, err
 	}
@@ -101,6 +111,9 @@ func (s *stmt) Start(args []engine.Value) (bool, error) {
 func (s *stmt) Step() (bool, error) {
 	if s.t == nil {
 		return false, engine.ErrClosed
+	}
+	if err := s.c.usable(); err != nil {
+		return false, err
 	}
 	return s.stepped(C.tn_stmt_step(s.t))
 }
@@ -166,7 +179,7 @@ func (s *stmt) ran() error {
 	if err != nil {
 		return toError(err)
 	}
-	s.SetColumns(columns(v))
+	s.SetColumns(columns(v, s.Text))
 	s.schema = gen
 	return nil
 }
@@ -176,6 +189,9 @@ func (s *stmt) Row() []engine.Value { return s.vals }
 func (s *stmt) Exec(args []engine.Value) (changes, lastInsertID int64, err error) {
 	if s.t == nil {
 		return 0, 0, engine.ErrClosed
+	}
+	if err := s.c.usable(); err != nil {
+		return 0, 0, err
 	}
 	if err := s.marshal(args); err != nil {
 		return 0, 0, err
@@ -196,7 +212,7 @@ func (s *stmt) Reset() error {
 	}
 	s.vals = s.vals[:0]
 	if C.tn_stmt_reset(s.t) != C.TN_OK {
-		return lastError(s.c.c)
+		return s.c.fail(lastError(s.c.c))
 	}
 	return nil
 }

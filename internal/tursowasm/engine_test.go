@@ -7,7 +7,7 @@ import (
 
 	"github.com/turso-go/turso/internal/engine"
 	"github.com/turso-go/turso/internal/enginetest"
-	"github.com/turso-go/turso/internal/tursocore"
+	"github.com/turso-go/turso/internal/tursobind"
 )
 
 // shared is the engine every test uses: compiling the module takes
@@ -104,9 +104,9 @@ func TestDBPath(t *testing.T) {
 		{"/d/x.db", false},
 	}
 	for _, tt := range tests {
-		path, ro, err := tursocore.DBPath(tt.uri)
+		path, ro, err := tursobind.Path(tt.uri)
 		if err != nil || path != "/d/x.db" || ro != tt.readOnly {
-			t.Errorf("DBPath(%q) = %q, %v, %v; want /d/x.db, %v", tt.uri, path, ro, err, tt.readOnly)
+			t.Errorf("tursobind.Path(%q) = %q, %v, %v; want /d/x.db, %v", tt.uri, path, ro, err, tt.readOnly)
 		}
 	}
 }

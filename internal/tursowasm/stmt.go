@@ -3,6 +3,7 @@ package tursowasm
 import (
 	"github.com/turso-go/turso/internal/engine"
 	"github.com/turso-go/turso/internal/napi"
+	"github.com/turso-go/turso/internal/tursobind"
 	"github.com/turso-go/turso/internal/tursocore"
 )
 
@@ -99,6 +100,7 @@ func (s *stmt) columnsLocked() ([]tursocore.ResultColumn, error) {
 		return nil, err
 	}
 	var cols []tursocore.ResultColumn
+	returning := tursocore.ReturningStatement(s.Text)
 	if arr, ok := v.(*napi.Object); ok {
 		for _, col := range arr.Elements {
 			o, _ := col.(*napi.Object)
@@ -106,6 +108,9 @@ func (s *stmt) columnsLocked() ([]tursocore.ResultColumn, error) {
 				continue
 			}
 			name, _ := o.Get("name").(string)
+			if returning {
+				name = tursocore.ReturningColumnName(name)
+			}
 			affinity, _ := o.Get("type").(string)
 			cols = append(cols, tursocore.ResultColumn{Name: name, Affinity: affinity})
 		}
@@ -138,15 +143,17 @@ func (s *stmt) ranLocked() error {
 
 // method calls a method of the Statement, with e.mu held.
 func (s *stmt) method(name string, args ...napi.Value) (napi.Value, error) {
-	v, err := s.c.in.env.CallMethod(s.obj, name, args...)
-	return v, toError(err)
+	return s.c.in.call(s.obj, name, args...)
 }
 
 // call calls fn, a method of the Statement looked up in describe, with
 // e.mu held.
 func (s *stmt) call(fn *napi.Function, args ...napi.Value) (napi.Value, error) {
+	if s.c.in.broken != nil {
+		return nil, s.c.in.brokenErr()
+	}
 	v, err := s.c.in.env.Call(fn, s.obj, args...)
-	return v, toError(err)
+	return v, s.c.in.result(err)
 }
 
 func (s *stmt) Start(args []engine.Value) (bool, error) {
@@ -175,6 +182,11 @@ func (s *stmt) bindLocked(args []engine.Value) error {
 	for i := range s.Params {
 		var v napi.Value = napi.Null{}
 		if i < len(args) {
+			if args[i].Kind == engine.KindText {
+				if err := tursobind.Text(Name, i+1, args[i].Data); err != nil {
+					return err
+				}
+			}
 			v = toJS(args[i])
 		}
 		if _, err := s.call(s.bindFn, float64(i+1), v); err != nil {
@@ -205,7 +217,7 @@ func (s *stmt) stepLocked() (bool, error) {
 	for {
 		if s.c.interrupted.Swap(false) {
 			s.call(s.resetFn)
-			return false, tursocore.Interrupted()
+			return false, errInterrupted()
 		}
 		r, err := s.call(s.stepFn)
 		if err != nil {
@@ -297,9 +309,12 @@ func (s *stmt) closeLocked() error {
 	}
 	s.closed = true
 	delete(s.c.stmts, s)
+	if s.c.in.broken != nil {
+		return nil
+	}
 	_, err := s.method("finalize")
 	if rerr := s.c.in.env.Release(s.obj); err == nil {
-		err = toError(rerr)
+		err = s.c.in.result(rerr)
 	}
 	return err
 }

@@ -1,4 +1,4 @@
-package tursocore
+package tursobind
 
 import (
 	"regexp"
@@ -44,16 +44,28 @@ var errorCodes = []struct {
 	{"Database is busy", engine.CodeBusy, engine.CodeBusy},
 	{"database is locked", engine.CodeBusy, engine.CodeBusy},
 	{"SQL statements in progress", engine.CodeBusy, engine.CodeBusy},
+	// Another process holds the file (the native engine's own lock).
+	{"locked by another process", engine.CodeBusy, engine.CodeBusy},
+	{"already open without experimental multiprocess WAL", engine.CodeBusy, engine.CodeBusy},
 	{"database table is locked", engine.CodeLocked, engine.CodeLocked},
 	{"interrupt", engine.CodeInterrupt, engine.CodeInterrupt},
 	{"read-only", engine.CodeReadOnly, engine.CodeReadOnly},
 	{"in query_only mode", engine.CodeReadOnly, engine.CodeReadOnly},
 	{"readonly", engine.CodeReadOnly, engine.CodeReadOnly},
+	// A wrong key or cipher fails to decrypt page 1; no key reads an
+	// encrypted file as garbage: SQLite (and libSQL) report both as "file
+	// is not a database".
 	{"File is not a database", engine.CodeNotADB, engine.CodeNotADB},
+	{"Decryption failed", engine.CodeNotADB, engine.CodeNotADB},
+	{"Database is encrypted but no encryption options", engine.CodeNotADB, engine.CodeNotADB},
 	// A file whose header is not a database's: SQLite says SQLITE_NOTADB.
 	{"in database header", engine.CodeNotADB, engine.CodeNotADB},
 	{"Corrupt database", engine.CodeCorrupt, engine.CodeCorrupt},
+	// A page the file is too short to hold: the file was truncated.
+	{"short read on page", engine.CodeCorrupt, engine.CodeCorrupt},
 	{"Database is full", engine.CodeFull, engine.CodeFull},
+	{"No space left on device", engine.CodeFull, engine.CodeFull},
+	{"no storage space", engine.CodeFull, engine.CodeFull}, // the native build's ENOSPC
 	{"string or blob too big", engine.CodeTooBig, engine.CodeTooBig},
 	{"failed to open database", engine.CodeCantOpen, engine.CodeCantOpen},
 	{"I/O error", engine.CodeIOErr, engine.CodeIOErr},
@@ -69,11 +81,10 @@ var errorCodes = []struct {
 // the schema. A transaction the engine ended is "terminated".
 var conflicts = []string{"Write-write conflict", "Commit dependency aborted", "Database schema conflict", "Database schema changed", "Transaction terminated"}
 
-// FromMessage turns the message of an exception of the JavaScript
-// binding (either build) into an *engine.Error, inside an
-// *engine.ConflictError for a conflict of the engine's concurrent
-// transactions.
-func FromMessage(msg string) error {
+// Classify turns the message of an error the binding threw into an
+// *engine.Error with the matching result codes, inside an
+// *engine.ConflictError for a conflict of concurrent transactions.
+func Classify(msg string) error {
 	for {
 		trimmed := msg
 		for _, p := range messagePrefixes {
