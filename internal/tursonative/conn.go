@@ -18,7 +18,6 @@ import (
 
 	"github.com/turso-go/turso/internal/engine"
 	"github.com/turso-go/turso/internal/tursobind"
-	"github.com/turso-go/turso/internal/tursocore"
 )
 
 // conn is one connection: a Database object of the addon.
@@ -41,7 +40,7 @@ type conn struct {
 	// considered (see ShouldRecycle).
 	prepared int
 	// decls caches the declared types of the statements prepared.
-	decls tursocore.DeclCache
+	decls tursobind.DeclCache
 	// broken is set once a write failed (see fail): every later call
 	// fails with it, and the pool drops the connection.
 	broken atomic.Pointer[engine.Error]
@@ -115,7 +114,7 @@ func (c *conn) Prepare(sql string) (engine.Stmt, string, error) {
 	if err != nil {
 		return nil, "", err
 	}
-	head, tail, blank := tursocore.SplitFirst(sql)
+	head, tail, blank := tursobind.SplitFirst(sql)
 	if blank {
 		return nil, tail, nil
 	}
@@ -151,7 +150,7 @@ func (c *conn) prepare(sql string) (*stmt, error) {
 		h.release()
 		return nil, errNoMem()
 	}
-	s := &stmt{c: c, t: t, ddl: tursocore.IsDDL(sql), schema: c.e.schema.Load()}
+	s := &stmt{c: c, t: t, ddl: tursobind.IsDDL(sql), schema: c.e.schema.Load()}
 	s.Text, s.Declared = sql, c.declared
 	names, _ := info[1].([]any)
 	s.Params = make([]string, len(names))
@@ -170,25 +169,25 @@ func (c *conn) prepare(sql string) (*stmt, error) {
 
 // declared returns the declared types of the result columns of sql,
 // whose affinities the engine reported.
-func (c *conn) declared(sql string, affinities []string) []tursocore.Column {
+func (c *conn) declared(sql string, affinities []string) []tursobind.Column {
 	return c.decls.Get(c.query, c.e.schema.Load(), sql, affinities)
 }
 
 // columns reads the result of Statement.columns() for a statement of
 // sql, naming RETURNING columns as SQLite does
-// (tursocore.ReturningColumnName).
-func columns(v any, sql string) []tursocore.ResultColumn {
+// (tursobind.ReturningColumnName).
+func columns(v any, sql string) []tursobind.ResultColumn {
 	arr, _ := v.([]any)
-	cols := make([]tursocore.ResultColumn, 0, len(arr))
-	returning := tursocore.ReturningStatement(sql)
+	cols := make([]tursobind.ResultColumn, 0, len(arr))
+	returning := tursobind.ReturningStatement(sql)
 	for _, el := range arr {
 		o, _ := el.(map[string]any)
 		name, _ := o["name"].(string)
 		if returning {
-			name = tursocore.ReturningColumnName(name)
+			name = tursobind.ReturningColumnName(name)
 		}
 		affinity, _ := o["type"].(string)
-		cols = append(cols, tursocore.ResultColumn{Name: name, Affinity: affinity})
+		cols = append(cols, tursobind.ResultColumn{Name: name, Affinity: affinity})
 	}
 	return cols
 }
@@ -224,7 +223,7 @@ func (c *conn) Exec(sql string) error {
 	if c.readOnly {
 		return c.execEach(sql)
 	}
-	if tursocore.HasDDL(sql) {
+	if tursobind.HasDDL(sql) {
 		defer c.e.schema.Add(1)
 	}
 	csql := C.CString(sql)
@@ -247,7 +246,7 @@ func (c *conn) failure(rc C.int) error {
 // checks each one.
 func (c *conn) execEach(sql string) error {
 	for sql != "" {
-		head, tail, blank := tursocore.SplitFirst(sql)
+		head, tail, blank := tursobind.SplitFirst(sql)
 		sql = tail
 		if blank {
 			continue

@@ -13,14 +13,13 @@ import (
 
 	"github.com/turso-go/turso/internal/engine"
 	"github.com/turso-go/turso/internal/tursobind"
-	"github.com/turso-go/turso/internal/tursocore"
 )
 
 // stmt is one prepared statement: a Statement object of the addon in raw
 // mode (rows as arrays) with safe integers (integers as BigInts).
 type stmt struct {
 	// Statement describes it: text, parameters, columns.
-	tursocore.Statement
+	tursobind.Statement
 	c *conn
 	t *C.tn_stmt // nil once closed
 	// ddl is set for a statement that may change a schema. schema is the

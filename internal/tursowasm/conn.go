@@ -8,7 +8,6 @@ import (
 	"github.com/turso-go/turso/internal/engine"
 	"github.com/turso-go/turso/internal/napi"
 	"github.com/turso-go/turso/internal/tursobind"
-	"github.com/turso-go/turso/internal/tursocore"
 )
 
 // The binding's step results.
@@ -34,7 +33,7 @@ type conn struct {
 	// file, and it honours read-only only for the first.
 	readOnly bool
 	// decls caches the declared types of the statements prepared.
-	decls tursocore.DeclCache
+	decls tursobind.DeclCache
 }
 
 var (
@@ -88,7 +87,7 @@ func (c *conn) Prepare(sql string) (engine.Stmt, string, error) {
 	if err != nil {
 		return nil, "", err
 	}
-	head, tail, blank := tursocore.SplitFirst(sql)
+	head, tail, blank := tursobind.SplitFirst(sql)
 	if blank {
 		return nil, tail, nil
 	}
@@ -116,7 +115,7 @@ func (c *conn) Exec(sql string) error {
 	if c.readOnly {
 		return c.execEachLocked(sql)
 	}
-	if tursocore.HasDDL(sql) {
+	if tursobind.HasDDL(sql) {
 		defer c.e.schema.Add(1)
 	}
 	ex, err := c.call("executor", sql)
@@ -181,7 +180,7 @@ func (c *conn) ioLocked(idle *int) error {
 // which checks each one, with e.mu held.
 func (c *conn) execEachLocked(sql string) error {
 	for sql != "" {
-		head, tail, blank := tursocore.SplitFirst(sql)
+		head, tail, blank := tursobind.SplitFirst(sql)
 		sql = tail
 		if blank {
 			continue

@@ -4,14 +4,13 @@ import (
 	"github.com/turso-go/turso/internal/engine"
 	"github.com/turso-go/turso/internal/napi"
 	"github.com/turso-go/turso/internal/tursobind"
-	"github.com/turso-go/turso/internal/tursocore"
 )
 
 // stmt is one prepared statement: a Statement object of the binding, in
 // raw mode (rows as arrays) with safe integers (integers as BigInts).
 type stmt struct {
 	// Statement describes it: text, parameters, columns.
-	tursocore.Statement
+	tursobind.Statement
 	c      *conn
 	obj    napi.Value
 	row    []engine.Value
@@ -40,7 +39,7 @@ func (c *conn) prepareLocked(sql string) (*stmt, error) {
 	}
 	s := &stmt{c: c, obj: obj}
 	s.Text = sql
-	s.Declared = func(sql string, affinities []string) []tursocore.Column {
+	s.Declared = func(sql string, affinities []string) []tursobind.Column {
 		return c.decls.Get(c.query, c.e.schema.Load(), sql, affinities)
 	}
 	if err := s.describe(env); err != nil {
@@ -81,7 +80,7 @@ func (s *stmt) describe(env *napi.Env) error {
 	if s.Cols, err = s.columnsLocked(); err != nil {
 		return err
 	}
-	s.ddl = tursocore.IsDDL(s.Text)
+	s.ddl = tursobind.IsDDL(s.Text)
 	class, err := s.c.call("classifySql", s.Text)
 	if err != nil {
 		return err
@@ -94,13 +93,13 @@ func (s *stmt) describe(env *napi.Env) error {
 }
 
 // columnsLocked reads the statement's result columns, with e.mu held.
-func (s *stmt) columnsLocked() ([]tursocore.ResultColumn, error) {
+func (s *stmt) columnsLocked() ([]tursobind.ResultColumn, error) {
 	v, err := s.method("columns")
 	if err != nil {
 		return nil, err
 	}
-	var cols []tursocore.ResultColumn
-	returning := tursocore.ReturningStatement(s.Text)
+	var cols []tursobind.ResultColumn
+	returning := tursobind.ReturningStatement(s.Text)
 	if arr, ok := v.(*napi.Object); ok {
 		for _, col := range arr.Elements {
 			o, _ := col.(*napi.Object)
@@ -109,10 +108,10 @@ func (s *stmt) columnsLocked() ([]tursocore.ResultColumn, error) {
 			}
 			name, _ := o.Get("name").(string)
 			if returning {
-				name = tursocore.ReturningColumnName(name)
+				name = tursobind.ReturningColumnName(name)
 			}
 			affinity, _ := o.Get("type").(string)
-			cols = append(cols, tursocore.ResultColumn{Name: name, Affinity: affinity})
+			cols = append(cols, tursobind.ResultColumn{Name: name, Affinity: affinity})
 		}
 	}
 	return cols, nil

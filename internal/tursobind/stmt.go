@@ -1,4 +1,4 @@
-package tursocore
+package tursobind
 
 import "slices"
 

@@ -1,8 +1,4 @@
-// Package tursocore is what the two builds of Turso's engine (the wasm
-// module of package tursowasm and the native addon of package tursonative)
-// share: the parts of the adapter that do not depend on how the engine
-// runs.
-package tursocore
+package tursobind
 
 import (
 	"fmt"
