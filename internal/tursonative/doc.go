@@ -23,6 +23,16 @@
 // several run in parallel, and the engine's own locking (busy timeout,
 // MVCC) governs what they may do together.
 //
+// Options, errors and the checks of what the engine cannot take are
+// package tursobind's, shared with the wasm build: encryption keys and
+// ciphers, experimental features and refused settings pass through
+// Engine.CheckConfig and the Database options. The engine locks a file it
+// opens against other processes; Open waits up to the busy timeout for a
+// file another process holds. A connection whose write failed (a full
+// disk, an I/O error) is broken for good: the engine would go on showing
+// it the failed transaction's pages, so it fails every later call and
+// reports itself invalid (engine.Validator), and the pool replaces it.
+//
 // Only linux/amd64 with cgo has the addon (Available); elsewhere the
 // package builds a stand-in whose Open fails with ErrUnavailable.
 package tursonative
