@@ -473,10 +473,14 @@ func (c *conn) ResetSession(ctx context.Context) error {
 }
 
 // IsValid reports whether the pool may keep the connection: it is open,
-// and its engine connection has not broken for good (Turso's wasm
-// instance trapped or its disk failed: engine.Validator).
+// its engine connection has not broken for good (Turso's wasm instance
+// trapped or its disk failed: engine.Validator), and its engine does not
+// ask to replace it (engine.Recycler).
 func (c *conn) IsValid() bool {
 	if c.closed {
+		return false
+	}
+	if r, ok := c.ec.(engine.Recycler); ok && r.ShouldRecycle() {
 		return false
 	}
 	v, ok := c.ec.(engine.Validator)

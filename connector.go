@@ -43,12 +43,14 @@ func newConnector(d *Driver, dsn string, opts ...Option) (*Connector, error) {
 		}
 	}
 	eng := defaultEngine
+	cfg.engineName = "libsql"
 	if cfg.engine != "" {
-		eng, _, _ = engine.Lookup(cfg.engine) // present: the DSN and WithEngine check
+		eng, cfg.engineName, _ = engine.Lookup(cfg.engine) // present: the DSN and WithEngine check
 	}
 	if eng == nil {
 		return nil, errNoDefaultEngine
 	}
+	cfg.engineVersion = eng.Version()
 	if checker, ok := eng.(engine.ConfigChecker); ok {
 		// What the engine cannot honour fails here, at sql.Open, rather
 		// than being ignored.

@@ -169,6 +169,7 @@ func All() []Workload {
 		manyWorkload(),
 		largeWorkload(),
 		concurrentWorkload(),
+		filesWorkload(),
 		writersWorkload(),
 		select1Workload(),
 		journalWorkload(),

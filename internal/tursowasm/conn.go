@@ -32,6 +32,8 @@ type conn struct {
 	// engine shares one database object between the connections to a
 	// file, and it honours read-only only for the first.
 	readOnly bool
+	// decls caches the declared types of the statements prepared.
+	decls tursobind.DeclCache
 }
 
 var (
@@ -85,7 +87,7 @@ func (c *conn) Prepare(sql string) (engine.Stmt, string, error) {
 	if err != nil {
 		return nil, "", err
 	}
-	head, tail, blank := splitFirst(sql)
+	head, tail, blank := tursobind.SplitFirst(sql)
 	if blank {
 		return nil, tail, nil
 	}
@@ -113,7 +115,7 @@ func (c *conn) Exec(sql string) error {
 	if c.readOnly {
 		return c.execEachLocked(sql)
 	}
-	if hasDDL(sql) {
+	if tursobind.HasDDL(sql) {
 		defer c.e.schema.Add(1)
 	}
 	ex, err := c.call("executor", sql)
@@ -178,7 +180,7 @@ func (c *conn) ioLocked(idle *int) error {
 // which checks each one, with e.mu held.
 func (c *conn) execEachLocked(sql string) error {
 	for sql != "" {
-		head, tail, blank := splitFirst(sql)
+		head, tail, blank := tursobind.SplitFirst(sql)
 		sql = tail
 		if blank {
 			continue

@@ -37,8 +37,9 @@ import (
 
 // allDrivers in report column order. "raw" is the floor: the same
 // workloads through the turso repository's internal C binding directly;
-// "tursoengine" is the turso driver on Turso's own engine (wasm).
-var allDrivers = []string{"turso", "mattn", "raw", "modernc", "ncruces", "libsql", "tursoengine"}
+// "tursoengine" is the turso driver on Turso's own engine (wasm),
+// "tursonative" on its native build, and "rawturso" the floor on that.
+var allDrivers = []string{"turso", "mattn", "raw", "modernc", "ncruces", "libsql", "tursoengine", "tursonative", "rawturso"}
 
 // Sample is one step of one process, as stored in the raw JSONL file.
 type Sample struct {

@@ -1,4 +1,4 @@
-package tursowasm
+package tursobind
 
 import "strings"
 
@@ -10,21 +10,21 @@ import "strings"
 // SELECT (where Turso's engine does too), and ORMs match result columns
 // to fields by that name (gorm's Create reads back `id` this way).
 
-// returningStatement reports whether sql is a statement whose result
+// ReturningStatement reports whether sql is a statement whose result
 // columns come from a RETURNING clause.
-func returningStatement(sql string) bool {
-	switch firstWord(sql) {
+func ReturningStatement(sql string) bool {
+	switch FirstWord(sql) {
 	case "INSERT", "UPDATE", "DELETE", "REPLACE":
 		return true
 	}
 	return false
 }
 
-// returningColumnName returns the name SQLite gives a RETURNING column
+// ReturningColumnName returns the name SQLite gives a RETURNING column
 // that Turso's engine names name: for a column reference (identifiers,
 // quoted or not, joined by dots) the last identifier unquoted, for
 // anything else name itself.
-func returningColumnName(name string) string {
+func ReturningColumnName(name string) string {
 	last := ""
 	for s := name; ; {
 		id, rest, ok := cutIdentifier(s)

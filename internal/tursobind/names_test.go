@@ -1,4 +1,4 @@
-package tursowasm
+package tursobind
 
 import "testing"
 
@@ -22,8 +22,8 @@ func TestReturningColumnName(t *testing.T) {
 		{"a.", "a."},
 		{"", ""},
 	} {
-		if got := returningColumnName(tt.in); got != tt.want {
-			t.Errorf("returningColumnName(%q) = %q, want %q", tt.in, got, tt.want)
+		if got := ReturningColumnName(tt.in); got != tt.want {
+			t.Errorf("ReturningColumnName(%q) = %q, want %q", tt.in, got, tt.want)
 		}
 	}
 	for sql, want := range map[string]bool{
@@ -33,8 +33,8 @@ func TestReturningColumnName(t *testing.T) {
 		"REPLACE INTO t VALUES (1) RETURNING a": true,
 		"SELECT `id` FROM t":                    false,
 	} {
-		if got := returningStatement(sql); got != want {
-			t.Errorf("returningStatement(%q) = %v", sql, got)
+		if got := ReturningStatement(sql); got != want {
+			t.Errorf("ReturningStatement(%q) = %v", sql, got)
 		}
 	}
 }
