@@ -82,6 +82,10 @@ type Config struct {
 	// here so that an engine can refuse, at Open and in CheckConfig, one
 	// it would silently ignore or not honour.
 	Pragmas []Pragma
+	// Sync, when set, makes the database an embedded replica of a remote
+	// one (see Syncer): its connections come from the Replica that
+	// Syncer.OpenReplica returns; the driver never passes one to Open.
+	Sync *SyncConfig
 }
 
 // Engine opens connections to databases.
