@@ -26,6 +26,9 @@ type conn struct {
 	c    *C.tn_conn
 	db   handle
 	path string
+	// syncEngine, for a connection of an embedded replica, is the
+	// SyncEngine whose database db is; Close closes it too.
+	syncEngine handle
 	// stmts are the statements not yet closed, which Close finalizes.
 	stmts map[*stmt]struct{}
 	// closed is read by Interrupt from any goroutine; imu keeps Close from
@@ -308,5 +311,9 @@ func (c *conn) Close() error {
 	}
 	_, err := c.db.call("close")
 	C.tn_conn_free(c.c)
+	if c.syncEngine.p != 0 {
+		c.syncEngine.call("close")
+		c.syncEngine.release()
+	}
 	return toError(err)
 }

@@ -168,23 +168,6 @@ func (rio *replicaIO) serve(t *testing.T, req handle) {
 	}
 }
 
-// bytesOf reads a Buffer, or an array of numbers (napi-rs makes a Vec<u8>
-// one: a request's body and a metadata write's content).
-func bytesOf(v any) []byte {
-	switch x := v.(type) {
-	case []byte:
-		return x
-	case []any:
-		b := make([]byte, len(x))
-		for i, n := range x {
-			f, _ := n.(float64)
-			b[i] = byte(f)
-		}
-		return b
-	}
-	return nil
-}
-
 // TestSyncEngineOffline: a replica that need not bootstrap opens without
 // a server (the engine reads and writes its metadata files), takes local
 // writes, and a push fails cleanly with the error of the HTTP request that
