@@ -4,7 +4,9 @@ import (
 	"context"
 	"database/sql/driver"
 	"fmt"
+	"io"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/turso-go/turso/internal/engine"
@@ -19,9 +21,22 @@ type Connector struct {
 	driver *Driver
 	cfg    *config
 	engine engine.Engine
+
+	// closing closes the connector once (a pointer: Format takes a
+	// Connector by value).
+	closing *closeOnce
 }
 
-var _ driver.Connector = (*Connector)(nil)
+// closeOnce is the state of a Connector's Close.
+type closeOnce struct {
+	once sync.Once
+	err  error
+}
+
+var (
+	_ driver.Connector = (*Connector)(nil)
+	_ io.Closer        = (*Connector)(nil)
+)
 
 // Option configures a Connector. Options apply after the DSN, so an option
 // overrides the DSN parameter of the same setting.
@@ -40,6 +55,12 @@ func newConnector(d *Driver, dsn string, opts ...Option) (*Connector, error) {
 	for _, opt := range opts {
 		if err := opt(cfg); err != nil {
 			return nil, err
+		}
+	}
+	if cfg.sync.URL != "" && !cfg.engineChosen {
+		// Sync is Turso's engine's: a replica without _engine runs on it.
+		if err := cfg.setEngine("turso"); err != nil {
+			return nil, fmt.Errorf("turso: _sync_url: %w", err)
 		}
 	}
 	eng := defaultEngine
@@ -66,7 +87,11 @@ func newConnector(d *Driver, dsn string, opts ...Option) (*Connector, error) {
 			ByDefault: cfg.txLock == beginConcurrent,
 		})
 	}
-	return &Connector{driver: d, cfg: cfg, engine: eng}, nil
+	c := &Connector{driver: d, cfg: cfg, engine: eng, closing: &closeOnce{}}
+	if err := c.openReplica(eng); err != nil {
+		return nil, err
+	}
+	return c, nil
 }
 
 // Connect opens and sets up one connection: it applies the encryption key,
@@ -77,9 +102,17 @@ func (c *Connector) Connect(ctx context.Context) (driver.Conn, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	ec, err := c.engine.Open(c.cfg.engineConfig())
+	var ec engine.Conn
+	var err error
+	if r := c.cfg.replica; r != nil {
+		ec, err = r.Connect(ctx)
+		err = wrapSyncErr(err)
+	} else {
+		ec, err = c.engine.Open(c.cfg.engineConfig())
+		err = wrapErr(err, "")
+	}
 	if err != nil {
-		return nil, wrapErr(err, "")
+		return nil, err
 	}
 	cn := newConn(ec, c.cfg)
 	if setup := c.cfg.setupSQL(); setup != "" {

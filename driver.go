@@ -210,6 +210,9 @@ func (d *Driver) Open(dsn string) (driver.Conn, error) {
 	if err != nil {
 		return nil, err
 	}
+	// The connection outlives the connector: an embedded replica's
+	// connection is a replica's connection of its own.
+	defer c.Close()
 	return c.Connect(context.Background())
 }
 

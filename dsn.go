@@ -49,6 +49,19 @@ type config struct {
 	// concurrent begins the pool's concurrent transactions, nil when the
 	// engine has none (see concurrent.go).
 	concurrent engine.ConcurrentPool
+	// sync configures the pool's embedded replica (_sync_url,
+	// _auth_token, WithSync); its URL is "" for a database that is not
+	// one. syncInterval is the background sync's interval (0: none).
+	// replica is the open replica, background its background sync, both
+	// set by the Connector.
+	sync         engine.SyncConfig
+	syncInterval time.Duration
+	replica      engine.Replica
+	background   *backgroundSync
+	// engineChosen is set when _engine or WithEngine named an engine,
+	// libsql included.
+	engineChosen bool
+
 	// funcs define Go functions and collations on every new connection
 	// (RegisterFunc, RegisterAggregate, RegisterCollation).
 	funcs []func(engine.FunctionRegistrar) error
@@ -229,6 +242,16 @@ var dsnParams = []dsnParam{
 	{names: []string{"_key"}, apply: func(c *config, v string) error { return c.setKey([]byte(v)) }, secret: true},
 	{names: []string{"_cipher"}, apply: func(c *config, v string) error { return c.setCipher(v) }},
 	{names: []string{"_engine"}, apply: func(c *config, v string) error { return c.setEngine(v) }},
+	{names: []string{"_sync_url"}, apply: func(c *config, v string) error { return c.setSyncURL(v) }},
+	{names: []string{"_auth_token"}, apply: func(c *config, v string) error { c.sync.AuthToken = engine.Secret(v); return nil }, secret: true},
+	{names: []string{"_sync_interval"}, apply: func(c *config, v string) error {
+		d, err := time.ParseDuration(v)
+		if err != nil || d < 0 {
+			return fmt.Errorf("want a non-negative duration (30s, 5m)")
+		}
+		c.syncInterval = d
+		return nil
+	}},
 	pragmaParam("auto_vacuum", []string{"none", "full", "incremental", "0", "1", "2"}, "_auto_vacuum", "_vacuum"),
 	pragmaParam("case_sensitive_like", nil, "_case_sensitive_like", "_cslike"),
 	pragmaParam("defer_foreign_keys", nil, "_defer_foreign_keys", "_defer_fk"),
@@ -265,6 +288,7 @@ var dsnParams = []dsnParam{
 // setEngine selects the engine named name (_engine, WithEngine).
 func (c *config) setEngine(name string) error {
 	name = strings.ToLower(name)
+	c.engineChosen = true
 	if name == "libsql" {
 		c.engine = ""
 		return nil
