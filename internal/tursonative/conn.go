@@ -14,6 +14,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 	"unsafe"
 
 	"github.com/turso-go/turso/internal/engine"
@@ -27,8 +28,15 @@ type conn struct {
 	db   handle
 	path string
 	// syncEngine, for a connection of an embedded replica, is the
-	// SyncEngine whose database db is; Close closes it too.
-	syncEngine handle
+	// SyncEngine whose database db is; Close closes it too. gate is the
+	// replica's (see gate.go), gated whether c holds it, running how many
+	// of its statements are between a row and their end, busyTimeout how
+	// long a statement waits for the gate.
+	syncEngine  handle
+	gate        *gate
+	gated       bool
+	running     int
+	busyTimeout time.Duration
 	// stmts are the statements not yet closed, which Close finalizes.
 	stmts map[*stmt]struct{}
 	// closed is read by Interrupt from any goroutine; imu keeps Close from
@@ -229,6 +237,10 @@ func (c *conn) Exec(sql string) error {
 	if tursobind.HasDDL(sql) {
 		defer c.e.schema.Add(1)
 	}
+	if err := c.gateIn(); err != nil {
+		return err
+	}
+	defer c.gateOut()
 	csql := C.CString(sql)
 	defer C.free(unsafe.Pointer(csql))
 	if rc := C.tn_conn_exec(c.c, csql, C.size_t(len(sql))); rc != C.TN_DONE {
@@ -308,6 +320,10 @@ func (c *conn) Close() error {
 	}
 	for s := range c.stmts {
 		s.free()
+	}
+	if c.gated {
+		c.gated = false
+		c.gate.leave()
 	}
 	_, err := c.db.call("close")
 	C.tn_conn_free(c.c)

@@ -38,18 +38,20 @@ import (
 // set the local changes aside. A connection opened as a plain Database
 // would do neither.
 //
-// What the engine needs of its callers, found in its sources (0.7.2):
-// statements on the connections may run while a sync operation runs (a
-// Pull applies the server's changes in one write transaction, which the
-// connections' writers wait for up to their busy timeout; a push reads the
-// change table in a read transaction), but a secondary must not open while
-// the primary applies a Pull or checkpoints, because opening one first
-// recovers a replacement of the database files that an interrupted Pull
-// left behind, and during a Pull that replacement may be under way. The
-// replica's local lock keeps the two apart. The JavaScript client's lock
-// between statements and sync steps exists for its browser build, whose
-// main thread must not block on the engine's locks; here every caller is
-// a goroutine that may.
+// What the engine needs of its callers, found in its sources (0.7.2) and
+// measured: a secondary must not open while the primary applies a Pull
+// or checkpoints, because opening one first recovers a replacement of the
+// database files that an interrupted Pull left behind, and during a Pull
+// that replacement may be under way; and a sync step must not run while a
+// connection writes: the engine's own connection has no busy timeout, and
+// a Pull applied beside a writer failed with "database is busy", once
+// after applying the server's changes but before recording how far it
+// got. The replica's local lock keeps secondaries from opening during a
+// pull's apply or a checkpoint; its gate (gate.go) keeps sync steps apart
+// from the connections' transactions, as the JavaScript client's lock
+// keeps its statements and sync steps apart. The network waits between
+// steps hold neither, so statements run while a sync waits for the
+// server.
 
 var _ engine.Syncer = (*Engine)(nil)
 
@@ -74,6 +76,8 @@ type replica struct {
 	// or checkpoints (see above).
 	ops   sync.Mutex
 	local sync.RWMutex
+	// gate keeps sync steps and the connections' transactions apart.
+	gate gate
 
 	primary handle      // the primary SyncEngine, once opened
 	opened  atomic.Bool // the primary is connected
@@ -208,14 +212,11 @@ func (rr *replicaRef) Connect(ctx context.Context) (engine.Conn, error) {
 	if rr.closed.Load() {
 		return nil, errReplicaClosed("connect")
 	}
+	// Opening a secondary must not overlap a pull's apply (see above).
 	r.local.RLock()
-	defer r.local.RUnlock()
-	se, err := r.newSyncEngine(false)
+	se, err := r.connectSecondary(ctx)
+	r.local.RUnlock()
 	if err != nil {
-		return nil, err
-	}
-	if _, err := r.run(ctx, "connect", se, "connect", nil); err != nil {
-		se.release()
 		return nil, err
 	}
 	v, err := se.call("db")
@@ -233,13 +234,37 @@ func (rr *replicaRef) Connect(ctx context.Context) (engine.Conn, error) {
 		se.release()
 		return nil, errNoMem()
 	}
-	cn := &conn{e: r.e, c: c, db: db, syncEngine: se, path: r.path, stmts: map[*stmt]struct{}{}}
+	cn := &conn{e: r.e, c: c, db: db, syncEngine: se, gate: &r.gate, busyTimeout: r.opts.Timeout, path: r.path, stmts: map[*stmt]struct{}{}}
 	// The SyncEngine opens its database without a busy timeout.
 	if err := cn.Exec(fmt.Sprintf("PRAGMA busy_timeout = %d", r.opts.Timeout.Milliseconds())); err != nil {
 		cn.Close()
 		return nil, err
 	}
 	return cn, nil
+}
+
+// connectSecondary constructs and connects a secondary SyncEngine.
+// Connecting writes to the database (the engine sets up its change
+// table), so it waits, up to the busy timeout, for the writers of the
+// replica's other connections, as a statement would.
+func (r *replica) connectSecondary(ctx context.Context) (handle, error) {
+	deadline := time.Now().Add(r.opts.Timeout)
+	for wait := time.Millisecond; ; wait = min(2*wait, 50*time.Millisecond) {
+		se, err := r.newSyncEngine(false)
+		if err != nil {
+			return handle{}, err
+		}
+		_, err = r.run(ctx, "connect", se, "connect", nil)
+		if err == nil {
+			return se, nil
+		}
+		se.call("close")
+		se.release()
+		if !isBusy(err) || !time.Now().Before(deadline) || ctx.Err() != nil {
+			return handle{}, err
+		}
+		time.Sleep(min(wait, time.Until(deadline)+time.Millisecond))
+	}
 }
 
 // open connects the primary, bootstrapping the replica from the server
@@ -405,4 +430,14 @@ func checkSyncConfig(cfg engine.Config) error {
 		return unsupported("the sync URL must be http:// or https:// (or libsql://, turso://) with a host")
 	}
 	return nil
+}
+
+// isBusy reports whether err says that the database was locked by
+// another connection.
+func isBusy(err error) bool {
+	var ee *engine.Error
+	if errors.As(err, &ee) && ee.Code == engine.CodeBusy {
+		return true
+	}
+	return err != nil && strings.Contains(err.Error(), "database is busy")
 }

@@ -22,6 +22,9 @@ type stmt struct {
 	tursobind.Statement
 	c *conn
 	t *C.tn_stmt // nil once closed
+	// running is set between a step that returned a row and the
+	// statement's end (see gate.go).
+	running bool
 	// ddl is set for a statement that may change a schema. schema is the
 	// Engine's schema count when its columns were read.
 	ddl    bool
@@ -100,8 +103,13 @@ func (s *stmt) Start(args []engine.Value) (bool, error) {
 	if err := s.marshal(args); err != nil {
 		return false, err
 	}
+	if err := s.c.gateIn(); err != nil {
+		return false, err
+	}
+	defer s.c.gateOut()
 	more, err := s.stepped(C.tn_stmt_start(s.t, C.int(len(args)), C.int(len(s.Params))))
 	if rerr := s.ran(); err == nil && rerr != nil {
+		s.setRunning(false)
 		return false, rerr
 	}
 	return more, err
@@ -114,6 +122,10 @@ func (s *stmt) Step() (bool, error) {
 	if err := s.c.usable(); err != nil {
 		return false, err
 	}
+	if err := s.c.gateIn(); err != nil {
+		return false, err
+	}
+	defer s.c.gateOut()
 	return s.stepped(C.tn_stmt_step(s.t))
 }
 
@@ -122,12 +134,15 @@ func (s *stmt) stepped(rc C.int) (bool, error) {
 	switch rc {
 	case C.TN_ROW:
 		s.load()
+		s.setRunning(true)
 		return true, nil
 	case C.TN_DONE:
 		s.vals = s.vals[:0]
+		s.setRunning(false)
 		return false, nil
 	}
 	s.vals = s.vals[:0]
+	s.setRunning(false)
 	return false, s.c.failure(rc)
 }
 
@@ -195,6 +210,10 @@ func (s *stmt) Exec(args []engine.Value) (changes, lastInsertID int64, err error
 	if err := s.marshal(args); err != nil {
 		return 0, 0, err
 	}
+	if err := s.c.gateIn(); err != nil {
+		return 0, 0, err
+	}
+	defer s.c.gateOut()
 	rc := C.tn_stmt_exec(s.t, C.int(len(args)), C.int(len(s.Params)))
 	if s.ddl {
 		s.c.e.schema.Add(1)
@@ -210,6 +229,8 @@ func (s *stmt) Reset() error {
 		return engine.ErrClosed
 	}
 	s.vals = s.vals[:0]
+	s.setRunning(false)
+	defer s.c.gateOut()
 	if C.tn_stmt_reset(s.t) != C.TN_OK {
 		return s.c.fail(lastError(s.c.c))
 	}
@@ -230,6 +251,7 @@ func (s *stmt) free() {
 	if s.t == nil {
 		return
 	}
+	s.setRunning(false)
 	handle{p: uintptr(s.t.obj)}.call("finalize")
 	C.tn_stmt_free(s.t)
 	s.t = nil

@@ -54,7 +54,13 @@ func (r *replica) run(ctx context.Context, op string, se handle, method string, 
 	defer gen.release()
 	var failed opFailure
 	for round := 0; round < maxRounds; round++ {
+		// Each step runs alone on the replica (see gate.go); serving
+		// the requests between steps does not hold the gate.
+		if err := r.gate.lock(ctx); err != nil {
+			return nil, &engine.SyncError{Op: op, Kind: engine.SyncUnreachable, Err: err}
+		}
 		v, err := gen.call("resumeSync", jsNull{})
+		r.gate.unlock()
 		if err != nil {
 			return nil, r.classify(op, err, failed)
 		}
@@ -82,10 +88,15 @@ func (r *replica) run(ctx context.Context, op string, se handle, method string, 
 				return nil, &engine.SyncError{Op: op, Err: err}
 			}
 		}
-		if _, err := se.call("ioLoopSync"); err != nil {
-			return nil, r.classify(op, err, failed)
+		if err := r.gate.lock(ctx); err != nil {
+			return nil, &engine.SyncError{Op: op, Kind: engine.SyncUnreachable, Err: err}
 		}
-		if _, err := se.call("protocolIoStep"); err != nil {
+		_, err = se.call("ioLoopSync")
+		if err == nil {
+			_, err = se.call("protocolIoStep")
+		}
+		r.gate.unlock()
+		if err != nil {
 			return nil, r.classify(op, err, failed)
 		}
 	}
@@ -124,7 +135,12 @@ func (r *replica) serve(ctx context.Context, req handle, failed *opFailure) erro
 			ferr = nil
 		case ferr != nil:
 			ferr = fmt.Errorf("metadata read error: %w", ferr)
-		case len(b) > 0:
+		case len(b) == 0:
+			// The engine's writes replace the file whole (see
+			// writeFileAtomic): an empty one was damaged, and the engine
+			// would take it for a missing one and start over.
+			ferr = fmt.Errorf("metadata read error: %s is empty", path)
+		default:
 			if _, err := completion.call("pushBuffer", b); err != nil {
 				return toError(err)
 			}
