@@ -25,7 +25,8 @@ func (c config) Format(f fmt.State, verb rune) {
 	fmt.Fprintf(f, fmt.FormatString(f, verb), "turso.config"+c.describe())
 }
 
-// describe lists the configuration's settings, the key as [redacted].
+// describe lists the configuration's settings, the key and the sync
+// token as [redacted].
 func (c *config) describe() string {
 	var b strings.Builder
 	engine := c.engine
@@ -45,6 +46,15 @@ func (c *config) describe() string {
 	}
 	if c.cipher != "" {
 		fmt.Fprintf(&b, ", cipher: %s", c.cipher)
+	}
+	if c.sync.URL != "" {
+		fmt.Fprintf(&b, ", sync_url: %q", c.sync.URL)
+		if len(c.sync.AuthToken) > 0 {
+			b.WriteString(", auth_token: [redacted]")
+		}
+		if c.syncInterval > 0 {
+			fmt.Fprintf(&b, ", sync_interval: %v", c.syncInterval)
+		}
 	}
 	b.WriteString(", pragmas: [")
 	for i, p := range c.pragmas {

@@ -12,6 +12,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"os"
@@ -189,4 +190,104 @@ func (s *Server) Query(sql string) ([][]string, error) {
 		rows = append(rows, row)
 	}
 	return rows, nil
+}
+
+// Proxy is an HTTP server in front of a sync server whose Hook decides,
+// request by request, what happens: by default every request goes
+// through to the server.
+type Proxy struct {
+	URL    string
+	target string
+
+	mu   sync.Mutex
+	hook func(w http.ResponseWriter, r *http.Request, body []byte) bool
+	seen []string // "METHOD path" of every request, in order
+	auth []string // the Authorization header of every request
+}
+
+// StartProxy starts a proxy in front of the server at target (a URL),
+// stopped when the test ends.
+func StartProxy(t testing.TB, target string) *Proxy {
+	t.Helper()
+	p := &Proxy{target: target}
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := &http.Server{Handler: p}
+	go srv.Serve(l)
+	t.Cleanup(func() { srv.Close() })
+	p.URL = "http://" + l.Addr().String()
+	return p
+}
+
+// SetHook sets the function that sees each request (with its body read)
+// before it goes to the server; when it returns true it has answered
+// the request itself (or broken the connection), and the server never
+// sees it. nil lets every request through.
+func (p *Proxy) SetHook(hook func(w http.ResponseWriter, r *http.Request, body []byte) bool) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.hook = hook
+}
+
+// Seen returns "METHOD path" of every request so far.
+func (p *Proxy) Seen() []string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return append([]string(nil), p.seen...)
+}
+
+// Auth returns the Authorization header of every request so far.
+func (p *Proxy) Auth() []string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return append([]string(nil), p.auth...)
+}
+
+func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	body, err := io.ReadAll(r.Body)
+	if err != nil {
+		return
+	}
+	p.mu.Lock()
+	p.seen = append(p.seen, r.Method+" "+r.URL.Path)
+	p.auth = append(p.auth, r.Header.Get("Authorization"))
+	hook := p.hook
+	p.mu.Unlock()
+	if hook != nil && hook(w, r, body) {
+		return
+	}
+	resp, err := p.Forward(r, body)
+	if err != nil {
+		Break(w)
+		return
+	}
+	defer resp.Body.Close()
+	for k, vs := range resp.Header {
+		w.Header()[k] = vs
+	}
+	w.WriteHeader(resp.StatusCode)
+	io.Copy(w, resp.Body)
+}
+
+// Forward sends the request r, with body, to the server.
+func (p *Proxy) Forward(r *http.Request, body []byte) (*http.Response, error) {
+	req, err := http.NewRequest(r.Method, p.target+r.URL.RequestURI(), bytes.NewReader(body))
+	if err != nil {
+		return nil, err
+	}
+	req.Header = r.Header.Clone()
+	return http.DefaultTransport.RoundTrip(req)
+}
+
+// Break closes the connection of a request without an answer.
+func Break(w http.ResponseWriter) {
+	if hj, ok := w.(http.Hijacker); ok {
+		if c, _, err := hj.Hijack(); err == nil {
+			c.Close()
+			return
+		}
+	}
+	panic(http.ErrAbortHandler)
 }
