@@ -56,6 +56,9 @@
 //	_engine=NAME                        the engine: libsql (default), turso, turso-native, turso-wasm (see Engines)
 //	_key=KEY                            encrypt the database with this key (URL-escaped; see Encryption)
 //	_cipher=NAME                        cipher of an encrypted database (default: aes256cbc on libsql, aegis256 on turso)
+//	_sync_url=URL                       make the file an embedded replica of the database at URL (see Embedded replicas)
+//	_auth_token=TOKEN                   the server's auth token (URL-escaped; never printed)
+//	_sync_interval=DURATION             push and pull in the background at this interval (30s, 5m; default off)
 //
 // B is a boolean: 1, yes, true, on, 0, no, false or off. Every pragma is
 // applied to each new connection of the pool. Options of NewConnector
@@ -114,6 +117,30 @@
 // ciphers, 32 for the 128-bit ones), hex or raw bytes in
 // WithEncryptionKey. No fmt verb prints a key: a Connector prints it as
 // [redacted], and an error of SQL that sets one does not show it.
+//
+// # Embedded replicas
+//
+// With _sync_url (or WithSync), the local file is an embedded replica of
+// a database on a Turso server (Turso Cloud, or `tursodb --sync-server`):
+// reads and writes are local; Push sends the local changes to the
+// server, Pull brings the server's in, Sync does both, SyncStats reports
+// the replica's state. The first connection to an empty replica
+// downloads the server's database. libsql:// and turso:// URLs mean
+// https://; http:// is kept for local servers. Replicas are a feature of
+// Turso's native engine (linux/amd64 with cgo): a _sync_url without
+// _engine selects it, and with another engine sql.Open fails.
+//
+//	db, err := sql.Open("turso", "local.db?_sync_url=libsql://mydb.turso.io&_auth_token="+url.QueryEscape(token))
+//	...
+//	err = turso.Push(ctx, db)           // local changes to the server
+//	changed, err := turso.Pull(ctx, db) // the server's changes, local ones kept on top
+//
+// The last push of a row wins; a failed push or pull leaves the local
+// database as it was, and the next push delivers every change exactly
+// once. Failures are *SyncError values, matching ErrSyncUnreachable (no
+// answer: server down, timeout, broken connection) or ErrSyncMetadata (a
+// damaged "-info" file), or the context's error. HTTP runs on net/http
+// with retries on network errors, 429 and 5xx (see SyncConfig).
 //
 // # Engine features
 //
