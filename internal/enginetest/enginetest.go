@@ -74,6 +74,7 @@ var contract = []struct {
 }{
 	{"BindStepTypes", testBindStepTypes},
 	{"EmptyIsNotNull", testEmptyIsNotNull},
+	{"BindManyBlobs", testBindManyBlobs},
 	{"Params", testParams},
 	{"TailAndBlank", testTailAndBlank},
 	{"StatementLifecycle", testStatementLifecycle},
