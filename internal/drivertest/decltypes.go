@@ -8,8 +8,9 @@ import (
 
 // testTimesThroughJoinsAndReturning: a DATETIME column scans into a
 // time.Time also where the engine's plan hides where it comes from (a
-// self join, a join the engine runs as a hash join, a sort) and from a
-// RETURNING clause (gorm reads created_at back from both).
+// self join, a join the engine runs as a hash join, a sort, a window
+// function's buffer) and from a RETURNING clause (gorm reads created_at
+// back from all of these).
 func testTimesThroughJoinsAndReturning(t *testing.T, e Engine) {
 	db, _ := e.openDB(t, "")
 	MustExec(t, db, `CREATE TABLE users (id INTEGER PRIMARY KEY, created_at DATETIME, deleted_at DATETIME, manager_id INTEGER, name TEXT);
@@ -42,6 +43,14 @@ func testTimesThroughJoinsAndReturning(t *testing.T, e Engine) {
 	check("users.created_at", uc, user)
 	check("Manager.created_at", mc, boss)
 	check("Pet.created_at", pc, pet)
+
+	// A window function over a subquery (gorm's Preload with
+	// LimitPerRecord).
+	if err := db.QueryRow(`SELECT * FROM (SELECT pets.id, pets.created_at, ROW_NUMBER() OVER (PARTITION BY pets.user_id) AS rnk
+		FROM pets WHERE pets.user_id IN (1, 2) AND pets.deleted_at IS NULL) WHERE rnk <= 5`).Scan(&id, &pc, new(int64)); err != nil {
+		t.Fatalf("window function: %v", err)
+	}
+	check("pets.created_at through a window function", pc, pet)
 
 	var deleted sql.NullTime
 	var manager sql.NullInt64

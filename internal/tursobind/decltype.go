@@ -296,6 +296,15 @@ func resultOrigins(prog [][]engine.Value) []origin {
 	// those of the records inserted.
 	tables := map[int]origin{}
 	pseudo := map[int]int{}
+	// dups are cursors opened on another's records (OpenDup): a window
+	// function's buffer is written through one and read through another.
+	dups := map[int]int{}
+	canon := func(cursor int) int {
+		if c, ok := dups[cursor]; ok {
+			return c
+		}
+		return cursor
+	}
 	records := map[int][]origin{} // register -> the origins of a record
 	stored := map[int][]origin{}  // cursor -> the origins of its records
 	mergeRecord := func(dst []origin, src []origin) []origin {
@@ -320,7 +329,7 @@ func resultOrigins(prog [][]engine.Value) []origin {
 		if reg, ok := pseudo[cursor]; ok {
 			rec = records[reg]
 		} else {
-			rec = stored[cursor]
+			rec = stored[canon(cursor)]
 		}
 		if col >= 0 && col < len(rec) && rec[col].known() {
 			return rec[col]
@@ -344,6 +353,8 @@ func resultOrigins(prog [][]engine.Value) []origin {
 			}
 		case "OpenPseudo":
 			pseudo[o.p1] = o.p2
+		case "OpenDup":
+			dups[o.p1] = canon(o.p2)
 		case "Column":
 			write(o.p3, columnOf(o.p1, o.p2))
 		case "RowId", "IdxRowId":
@@ -374,9 +385,10 @@ func resultOrigins(prog [][]engine.Value) []origin {
 			}
 			records[o.p3] = mergeRecord(records[o.p3], rec)
 		case "SorterInsert", "IdxInsert", "Insert":
-			stored[o.p1] = mergeRecord(stored[o.p1], records[o.p2])
+			c := canon(o.p1)
+			stored[c] = mergeRecord(stored[c], records[o.p2])
 		case "SorterData":
-			records[o.p2] = mergeRecord(records[o.p2], stored[o.p1])
+			records[o.p2] = mergeRecord(records[o.p2], stored[canon(o.p1)])
 		case "ResultRow":
 			outputs = append(outputs, span{o.p1, o.p2})
 		case "HashBuild", "HashProbe", "HashNext":

@@ -189,6 +189,38 @@ func TestDeclaredTypes(t *testing.T) {
 			Goto 0 1 0`,
 			[]string{"INTEGER", "NUMERIC", "NUMERIC", "TEXT"},
 			[]Column{{DeclType: "INTEGER", Known: true}, datetime, timestamp, {DeclType: "VARCHAR(40)", Known: true}}},
+		{"a window function's buffer, written through a duplicate cursor", `
+			Init 0 40 0 Start at 40
+			InitCoroutine 2 12 3
+			OpenRead 1 2 0 k(5,B,B,B,B,B) | table=u, root=2, iDb=0
+			Rewind 1 10 0 Rewind table u
+			Column 1 3 3 r[3]=u.name
+			RowId 1 4 0 r[4]=u.rowid
+			Column 1 1 5 r[5]=u.created
+			Yield 2 0 0
+			Next 1 4 0
+			EndCoroutine 2 0 0
+			Goto 0 12 0
+			OpenEphemeral 3 1 0 cursor=3 is_table=true
+			OpenDup 4 3 0 new_cursor=4, original_cursor=3
+			InitCoroutine 2 0 3
+			Yield 2 20 0
+			MakeRecord 3 3 26 r[26]=mkrec(r[3..5])
+			NewRowid 4 23 0 r[23]=rowid
+			Insert 4 26 23 buffer_table_window_0 | intkey=r[23] data=r[26]
+			Goto 0 14 0
+			Halt 0 0 0
+			Rewind 3 30 0 Rewind ephemeral(buffer_table_window_0)
+			Column 3 1 20 r[20]=ephemeral(buffer_table_window_0).id
+			Column 3 2 21 r[21]=ephemeral(buffer_table_window_0).created
+			Column 3 0 22 r[22]=ephemeral(buffer_table_window_0).name
+			AggStep 0 0 18 row_number | accum=r[18] step(r[0])
+			AggValue 0 18 19 row_number | accum=r[18] dest=r[19]
+			ResultRow 20 4 0 output=r[20..23]
+			Next 3 21 0
+			Halt 0 0 0`,
+			[]string{"INTEGER", "NUMERIC", "TEXT", ""},
+			[]Column{{DeclType: "INTEGER", Known: true}, datetime, {DeclType: "VARCHAR(40)", Known: true}, {}}},
 		{"a probe of a hash table nothing built", `
 			OpenRead 2 3 0 k(3,B,B,B) | table=a, root=3, iDb=0
 			Column 2 2 25 r[25]=a.created
