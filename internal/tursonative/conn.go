@@ -47,10 +47,15 @@ type conn struct {
 }
 
 var (
-	_ engine.Conn      = (*conn)(nil)
-	_ engine.Recycler  = (*conn)(nil)
-	_ engine.Validator = (*conn)(nil)
+	_ engine.Conn         = (*conn)(nil)
+	_ engine.Recycler     = (*conn)(nil)
+	_ engine.Validator    = (*conn)(nil)
+	_ engine.PragmaSetter = (*conn)(nil)
 )
+
+// SetPragmas runs the driver's per-connection pragmas as the engine takes
+// them (see tursobind.SetPragmas).
+func (c *conn) SetPragmas(pragmas []engine.Pragma) error { return tursobind.SetPragmas(c, pragmas) }
 
 // Valid reports whether the connection is open and has not broken.
 func (c *conn) Valid() bool { return !c.closed.Load() && c.broken.Load() == nil }
