@@ -31,17 +31,15 @@ func BenchOpen(b *testing.B, e engine.Engine) engine.Conn {
 // string does, and reports ns/row.
 func BenchReadRows(b *testing.B, e engine.Engine) {
 	c := BenchOpen(b, e)
-	benchExec(b, c, "CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT, score REAL, at DATETIME); BEGIN")
-	ins := benchPrepare(b, c, "INSERT INTO t VALUES (?, 'name ' || ?1, ?1 * 0.5, '2026-01-01 10:00:00')")
+	exec(b, c, "CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT, score REAL, at DATETIME); BEGIN")
+	ins := prepare(b, c, "INSERT INTO t VALUES (?, 'name ' || ?1, ?1 * 0.5, '2026-01-01 10:00:00')")
 	for i := range 1000 {
 		if _, _, err := ins.Exec([]engine.Value{integer(int64(i + 1))}); err != nil {
 			b.Fatal(err)
 		}
 	}
-	ins.Close()
-	benchExec(b, c, "COMMIT")
-	s := benchPrepare(b, c, "SELECT id, name, score, at FROM t")
-	defer s.Close()
+	exec(b, c, "COMMIT")
+	s := prepare(b, c, "SELECT id, name, score, at FROM t")
 	b.ResetTimer()
 	for range b.N {
 		n := 0
@@ -63,8 +61,7 @@ func BenchReadRows(b *testing.B, e engine.Engine) {
 // reports ns/byte.
 func BenchBindBlob(b *testing.B, e engine.Engine, size int) {
 	c := BenchOpen(b, e)
-	s := benchPrepare(b, c, "SELECT length(?)")
-	defer s.Close()
+	s := prepare(b, c, "SELECT length(?)")
 	arg := []engine.Value{blob(strings.Repeat("x\x00", size/2) + strings.Repeat("y", size%2))}
 	b.SetBytes(int64(size))
 	b.ResetTimer()
@@ -84,7 +81,7 @@ func BenchBindBlob(b *testing.B, e engine.Engine, size int) {
 // INTEGER PRIMARY KEY and one index.
 func benchUsers(b *testing.B, e engine.Engine) engine.Conn {
 	c := BenchOpen(b, e)
-	benchExec(b, c, "CREATE TABLE users (id INTEGER PRIMARY KEY NOT NULL, created INTEGER NOT NULL, email TEXT NOT NULL, active INTEGER NOT NULL); CREATE INDEX users_created ON users(created)")
+	exec(b, c, "CREATE TABLE users (id INTEGER PRIMARY KEY NOT NULL, created INTEGER NOT NULL, email TEXT NOT NULL, active INTEGER NOT NULL); CREATE INDEX users_created ON users(created)")
 	return c
 }
 
@@ -98,54 +95,39 @@ func userArgs(args []engine.Value, i int) []engine.Value {
 // BenchInsertPrepared inserts one row per op with a prepared statement,
 // all in one transaction (the simple/insert workload of the benchmark
 // programs).
-func BenchInsertPrepared(b *testing.B, e engine.Engine) {
-	c := benchUsers(b, e)
-	benchExec(b, c, "BEGIN")
-	ins := benchPrepare(b, c, benchInsertUser)
-	defer ins.Close()
-	var args []engine.Value
-	b.ResetTimer()
-	for i := range b.N {
-		args = userArgs(args, i)
-		if _, _, err := ins.Exec(args); err != nil {
-			b.Fatal(err)
-		}
-	}
-	b.StopTimer()
-	benchExec(b, c, "COMMIT")
-}
+func BenchInsertPrepared(b *testing.B, e engine.Engine) { benchInsert(b, e, "NORMAL", false) }
 
 // BenchInsertTx inserts one row per transaction (BEGIN, a prepared
 // INSERT, COMMIT) at the given synchronous level.
 func BenchInsertTx(b *testing.B, e engine.Engine, synchronous string) {
+	benchInsert(b, e, synchronous, true)
+}
+
+// benchInsert inserts one row per op, in a transaction of its own with
+// perTx, else all in one.
+func benchInsert(b *testing.B, e engine.Engine, synchronous string, perTx bool) {
 	c := benchUsers(b, e)
-	benchExec(b, c, "PRAGMA synchronous="+synchronous)
-	ins := benchPrepare(b, c, benchInsertUser)
-	defer ins.Close()
+	exec(b, c, "PRAGMA synchronous="+synchronous)
+	ins := prepare(b, c, benchInsertUser)
+	if !perTx {
+		exec(b, c, "BEGIN")
+	}
 	var args []engine.Value
 	b.ResetTimer()
 	for i := range b.N {
 		args = userArgs(args, i)
-		benchExec(b, c, "BEGIN")
+		if perTx {
+			exec(b, c, "BEGIN")
+		}
 		if _, _, err := ins.Exec(args); err != nil {
 			b.Fatal(err)
 		}
-		benchExec(b, c, "COMMIT")
+		if perTx {
+			exec(b, c, "COMMIT")
+		}
 	}
-}
-
-func benchExec(b *testing.B, c engine.Conn, sql string) {
-	b.Helper()
-	if err := c.Exec(sql); err != nil {
-		b.Fatalf("%s: %v", sql, err)
+	b.StopTimer()
+	if !perTx {
+		exec(b, c, "COMMIT")
 	}
-}
-
-func benchPrepare(b *testing.B, c engine.Conn, sql string) engine.Stmt {
-	b.Helper()
-	s, _, err := c.Prepare(sql)
-	if err != nil {
-		b.Fatalf("%s: %v", sql, err)
-	}
-	return s
 }
