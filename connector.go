@@ -116,7 +116,7 @@ func (c *Connector) Connect(ctx context.Context) (driver.Conn, error) {
 	}
 	cn := newConn(ec, c.cfg)
 	if setup := c.cfg.setupSQL(); setup != "" {
-		if err := ec.Exec(setup); err != nil {
+		if err := c.setPragmas(ec, setup); err != nil {
 			cn.Close()
 			return nil, wrapErr(err, setup)
 		}
@@ -138,6 +138,16 @@ func (c *Connector) Connect(ctx context.Context) (driver.Conn, error) {
 		}
 	}
 	return cn, nil
+}
+
+// setPragmas runs the pragmas of the configuration (setup, as a script)
+// on ec, or hands them to an engine that takes them its own way
+// (engine.PragmaSetter).
+func (c *Connector) setPragmas(ec engine.Conn, setup string) error {
+	if ps, ok := ec.(engine.PragmaSetter); ok {
+		return ps.SetPragmas(c.cfg.enginePragmas())
+	}
+	return ec.Exec(setup)
 }
 
 // Driver returns the Driver that made the Connector.

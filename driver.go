@@ -36,6 +36,7 @@
 //
 //	_busy_timeout=MS, _timeout=MS       wait up to MS ms on a lock (default 5000)
 //	_journal_mode=MODE, _journal=MODE   DELETE|TRUNCATE|PERSIST|MEMORY|WAL|OFF
+//	                                    (_engine=turso: WAL only, which a database in MVCC mode satisfies)
 //	_synchronous=X, _sync=X             OFF|NORMAL|FULL|EXTRA (default NORMAL)
 //	_foreign_keys=B, _fk=B              enforce foreign keys
 //	_txlock=X                           deferred|immediate|exclusive|concurrent: how Begin starts

@@ -58,10 +58,15 @@ type conn struct {
 }
 
 var (
-	_ engine.Conn      = (*conn)(nil)
-	_ engine.Recycler  = (*conn)(nil)
-	_ engine.Validator = (*conn)(nil)
+	_ engine.Conn         = (*conn)(nil)
+	_ engine.Recycler     = (*conn)(nil)
+	_ engine.Validator    = (*conn)(nil)
+	_ engine.PragmaSetter = (*conn)(nil)
 )
+
+// SetPragmas runs the driver's per-connection pragmas as the engine takes
+// them (see tursobind.SetPragmas).
+func (c *conn) SetPragmas(pragmas []engine.Pragma) error { return tursobind.SetPragmas(c, pragmas) }
 
 // Valid reports whether the connection is open and has not broken.
 func (c *conn) Valid() bool { return !c.closed.Load() && c.broken.Load() == nil }
@@ -178,10 +183,9 @@ func (c *conn) prepare(sql string) (*stmt, error) {
 	return s, nil
 }
 
-// declared returns the declared types of the result columns of sql,
-// whose affinities the engine reported.
-func (c *conn) declared(sql string, affinities []string) []tursobind.Column {
-	return c.decls.Get(c.query, c.e.schema.Load(), sql, affinities)
+// declared returns the declared types of the result columns cols of sql.
+func (c *conn) declared(sql string, cols []tursobind.ResultColumn) []tursobind.Column {
+	return c.decls.Get(c.query, c.e.schema.Load(), sql, cols)
 }
 
 // columns reads the result of Statement.columns() for a statement of

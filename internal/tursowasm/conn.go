@@ -37,9 +37,14 @@ type conn struct {
 }
 
 var (
-	_ engine.Conn      = (*conn)(nil)
-	_ engine.Validator = (*conn)(nil)
+	_ engine.Conn         = (*conn)(nil)
+	_ engine.Validator    = (*conn)(nil)
+	_ engine.PragmaSetter = (*conn)(nil)
 )
+
+// SetPragmas runs the driver's per-connection pragmas as the engine takes
+// them (see tursobind.SetPragmas).
+func (c *conn) SetPragmas(pragmas []engine.Pragma) error { return tursobind.SetPragmas(c, pragmas) }
 
 // call calls method name of the connection's Database with e.mu held.
 func (c *conn) call(name string, args ...napi.Value) (napi.Value, error) {
