@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
-	"net"
 	"net/http"
 	"net/url"
 	"os"
@@ -713,7 +712,6 @@ func TestSyncTimeouts(t *testing.T) {
 	if !errors.Is(err, turso.ErrSyncUnreachable) || time.Since(start) > 5*time.Second {
 		t.Fatalf("bootstrap from an unroutable host: %v after %v", err, time.Since(start))
 	}
-	_ = net.IPv4len
 }
 
 // TestSyncCorruptMetadata: a replica whose metadata file (-info) is
