@@ -105,6 +105,7 @@ func (s *Server) Restart() {
 	cmd := exec.Command(s.bin, "--sync-server", s.addr, s.db)
 	cmd.Stdout = lockedWriter{&s.mu, s.log}
 	cmd.Stderr = lockedWriter{&s.mu, s.log}
+	dieWithParent(cmd)
 	if err := cmd.Start(); err != nil {
 		s.mu.Unlock()
 		s.t.Fatalf("starting tursodb: %v", err)

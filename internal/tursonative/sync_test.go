@@ -4,18 +4,15 @@ package tursonative
 
 import (
 	"bytes"
-	"encoding/json"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
-	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
-	"time"
+
+	"github.com/turso-go/turso/internal/synctest"
 )
 
 // The tests here drive the addon's SyncEngine class through the host as
@@ -223,16 +220,13 @@ func localWrite(t *testing.T, engine handle) {
 }
 
 // TestSyncEngineWithServer bootstraps a replica from a real Turso sync
-// server, writes to it and pushes, with the tursodb binary that $TURSODB
-// names (npm @tursodatabase/cli-linux-x64-gnu).
+// server (internal/synctest), writes to it and pushes.
 func TestSyncEngineWithServer(t *testing.T) {
-	tursodb := os.Getenv("TURSODB")
-	if tursodb == "" {
-		t.Skip("TURSODB does not name a tursodb binary to serve sync from")
-	}
+	synctest.Binary(t)
 	for _, resume := range []string{"resumeSync", "resumeAsync"} {
 		t.Run(resume, func(t *testing.T) {
-			url := startSyncServer(t, tursodb)
+			srv := synctest.Start(t)
+			url := srv.URL()
 			engine := syncEngine(t, filepath.Join(t.TempDir(), "local.db"), true)
 			rio := &replicaIO{url: url, files: map[string][]byte{}}
 			g, err := engine.call("connect")
@@ -250,65 +244,12 @@ func TestSyncEngineWithServer(t *testing.T) {
 			if err := rio.drive(t, engine, p.(handle), resume); err != nil {
 				t.Fatalf("push: %v", err)
 			}
-			if got := serverQuery(t, url, "SELECT x FROM t"); got != `[[{"type":"integer","value":"42"}]]` {
-				t.Errorf("the server has rows %s, want the pushed 42", got)
+			if got, err := srv.Query("SELECT x FROM t"); err != nil || fmt.Sprint(got) != "[[42]]" {
+				t.Errorf("the server has rows %v (%v), want the pushed 42", got, err)
 			}
 			if _, err := engine.call("close"); err != nil {
 				t.Error(err)
 			}
 		})
 	}
-}
-
-// startSyncServer runs tursodb --sync-server on a free port until the
-// test ends and returns its URL.
-func startSyncServer(t *testing.T, tursodb string) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := l.Addr().String()
-	l.Close()
-	cmd := exec.Command(tursodb, "--sync-server", addr, filepath.Join(t.TempDir(), "server.db"))
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		cmd.Process.Kill()
-		cmd.Wait()
-	})
-	for start := time.Now(); time.Since(start) < 10*time.Second; time.Sleep(20 * time.Millisecond) {
-		if c, err := net.Dial("tcp", addr); err == nil {
-			c.Close()
-			return "http://" + addr
-		}
-	}
-	t.Fatalf("tursodb did not listen on %s", addr)
-	return ""
-}
-
-// serverQuery runs sql on the server over its SQL-over-HTTP endpoint and
-// returns the rows as JSON.
-func serverQuery(t *testing.T, url, sql string) string {
-	t.Helper()
-	body := fmt.Sprintf(`{"requests":[{"type":"execute","stmt":{"sql":%q}}]}`, sql)
-	resp, err := http.Post(url+"/v2/pipeline", "application/json", strings.NewReader(body))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	var out struct {
-		Results []struct {
-			Response struct {
-				Result struct {
-					Rows json.RawMessage `json:"rows"`
-				} `json:"result"`
-			} `json:"response"`
-		} `json:"results"`
-	}
-	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil || len(out.Results) != 1 {
-		t.Fatalf("server query %q: %v", sql, err)
-	}
-	return string(out.Results[0].Response.Result.Rows)
 }
