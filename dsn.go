@@ -243,7 +243,13 @@ var dsnParams = []dsnParam{
 	{names: []string{"_cipher"}, apply: func(c *config, v string) error { return c.setCipher(v) }},
 	{names: []string{"_engine"}, apply: func(c *config, v string) error { return c.setEngine(v) }},
 	{names: []string{"_sync_url"}, apply: func(c *config, v string) error { return c.setSyncURL(v) }},
-	{names: []string{"_auth_token"}, apply: func(c *config, v string) error { c.sync.AuthToken = engine.Secret(v); return nil }, secret: true},
+	{names: []string{"_auth_token"}, apply: func(c *config, v string) error {
+		if v == "" {
+			return fmt.Errorf("empty auth token")
+		}
+		c.sync.AuthToken = engine.Secret(v)
+		return nil
+	}, secret: true},
 	{names: []string{"_sync_interval"}, apply: func(c *config, v string) error {
 		d, err := time.ParseDuration(v)
 		if err != nil || d < 0 {

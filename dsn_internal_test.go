@@ -46,11 +46,14 @@ func TestParamErrorsReadWell(t *testing.T) {
 		{"_sync", "x", "want one of off"},
 		{"_writable_schema", "2", "want a boolean"},
 		{"_cache_size", "big", "want an integer"},
+		{"_sync_url", "ftp://x", "want a URL with scheme https, http, libsql or turso"},
+		{"_auth_token", "", "empty auth token"},
+		{"_sync_interval", "-1s", "want a non-negative duration"},
 	}
 	tested := map[string]bool{}
 	for _, tt := range tests {
 		tested[tt.name] = true
-		secret := tt.name == "_key"
+		secret := tt.name == "_key" || tt.name == "_auth_token"
 		check := func(kind string, err error) {
 			t.Helper()
 			if err == nil {

@@ -108,7 +108,7 @@ func normalizeSyncURL(raw string) (string, error) {
 	case "http", "ws":
 		u.Scheme = "http"
 	default:
-		return "", errors.New("want an https://, http://, libsql:// or turso:// URL")
+		return "", errors.New("want a URL with scheme https, http, libsql or turso")
 	}
 	if u.Host == "" {
 		return "", errors.New("the URL has no host")

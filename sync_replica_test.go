@@ -558,7 +558,7 @@ func TestSyncBadConfig(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "r.db")
 	for _, tc := range []struct{ dsn, want string }{
-		{path + "?_sync_url=ftp://example.com", "want an https://"},
+		{path + "?_sync_url=ftp://example.com", "want a URL with scheme"},
 		{path + "?_sync_url=http://", "no host"},
 		{path + "?_sync_url=" + url.QueryEscape("http://user:pw@example.com"), "credentials"},
 		{path + "?_sync_url=" + url.QueryEscape("http://exa mple.com"), "not a URL"},
