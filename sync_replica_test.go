@@ -874,3 +874,52 @@ func TestSyncBackground(t *testing.T) {
 		t.Errorf("Close took %v with background syncs waiting", d)
 	}
 }
+
+// TestSyncWaitsForTransactions: a sync step waits for the transactions
+// open on the replica; statements on other connections go on meanwhile
+// (a waiting sync blocks nobody); once the transaction commits, the sync
+// completes and carries it.
+func TestSyncWaitsForTransactions(t *testing.T) {
+	srv := synctest.Start(t)
+	dir := t.TempDir()
+	a := openReplica(t, filepath.Join(dir, "a.db"), srv.URL(), "_busy_timeout=200")
+	mustExec(t, a, createT)
+	push(t, a)
+	// Push and the statement below borrow an idle connection: a new one
+	// cannot open while another holds a write transaction (the engine
+	// writes when it connects); it would fail with ErrBusy after the busy
+	// timeout.
+	ctx := context.Background()
+	c1, _ := a.Conn(ctx)
+	c2, _ := a.Conn(ctx)
+	c1.Close()
+	c2.Close()
+	tx, err := a.Begin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tx.Exec("INSERT INTO t VALUES (1, 'in a transaction')"); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- turso.Push(ctx, a) }()
+	time.Sleep(100 * time.Millisecond)
+	select {
+	case err := <-done:
+		t.Fatalf("push finished (%v) while a transaction was open", err)
+	default:
+	}
+	start := time.Now()
+	var n int
+	if err := a.QueryRow("SELECT count(*) FROM t").Scan(&n); err != nil || n != 0 || time.Since(start) > time.Second {
+		t.Errorf("a statement while a push waits: %d rows, %v, after %v; want 0 rows at once", n, err, time.Since(start))
+	}
+	if err := tx.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	push(t, a)
+	wantRows(t, "server", serverRows(t, srv), "1:in a transaction")
+}

@@ -19,27 +19,36 @@ import (
 // is back outside any transaction with no statement running; a sync step
 // holds it exclusively, and the network waits between steps hold nothing.
 //
-// Both sides wait with a bound, so that a program whose transaction on
-// one connection waits for a statement on another cannot deadlock with a
-// sync: a statement waits up to the busy timeout and then fails with a
-// busy error, as for any lock; a sync step waits until its context ends.
+// A sync step takes the gate only when no connection holds it (it polls
+// TryLock), so a waiting sync blocks no statement: a program whose open
+// transaction waits for a statement on another connection cannot
+// deadlock with it. A statement waits only while a step runs, up to the
+// busy timeout, and then fails with a busy error, as for any lock. A
+// sync step waits until its context ends.
 type gate struct{ mu sync.RWMutex }
 
-// enter takes the gate shared for c, within timeout.
+// enter takes the gate shared, within timeout.
 func (g *gate) enter(timeout time.Duration) error {
-	if g.mu.TryRLock() {
-		return nil
+	if !tryLockFor(g.mu.TryRLock, timeout) {
+		return &engine.Error{Code: engine.CodeBusy, ExtendedCode: engine.CodeBusy, Message: "database is busy: the replica is syncing (a sync step waits for the transactions open on the replica)"}
+	}
+	return nil
+}
+
+// tryLockFor calls try until it succeeds or timeout passes, and reports
+// whether it succeeded.
+func tryLockFor(try func() bool, timeout time.Duration) bool {
+	if try() {
+		return true
 	}
 	deadline := time.Now().Add(timeout)
-	for wait := 100 * time.Microsecond; ; wait = min(2*wait, 20*time.Millisecond) {
-		if !time.Now().Before(deadline) {
-			return &engine.Error{Code: engine.CodeBusy, ExtendedCode: engine.CodeBusy, Message: "database is busy: the replica is syncing (a sync step waits for the transactions open on the replica)"}
-		}
+	for wait := 100 * time.Microsecond; time.Now().Before(deadline); wait = min(2*wait, 20*time.Millisecond) {
 		time.Sleep(min(wait, time.Until(deadline)+time.Microsecond))
-		if g.mu.TryRLock() {
-			return nil
+		if try() {
+			return true
 		}
 	}
+	return false
 }
 
 func (g *gate) leave() { g.mu.RUnlock() }

@@ -213,7 +213,12 @@ func (rr *replicaRef) Connect(ctx context.Context) (engine.Conn, error) {
 		return nil, errReplicaClosed("connect")
 	}
 	// Opening a secondary must not overlap a pull's apply (see above).
-	r.local.RLock()
+	// An apply waits for the open transactions, so this waits no longer
+	// than the busy timeout, as a statement waits for a lock: a program
+	// whose open transaction waits for this connection cannot deadlock.
+	if !tryLockFor(r.local.TryRLock, r.opts.Timeout) {
+		return nil, &engine.Error{Code: engine.CodeBusy, ExtendedCode: engine.CodeBusy, Message: "database is busy: the replica is applying a pull (which waits for the transactions open on the replica)"}
+	}
 	se, err := r.connectSecondary(ctx)
 	r.local.RUnlock()
 	if err != nil {
@@ -260,8 +265,11 @@ func (r *replica) connectSecondary(ctx context.Context) (handle, error) {
 		}
 		se.call("close")
 		se.release()
-		if !isBusy(err) || !time.Now().Before(deadline) || ctx.Err() != nil {
+		if !isBusy(err) || ctx.Err() != nil {
 			return handle{}, err
+		}
+		if !time.Now().Before(deadline) {
+			return handle{}, &engine.Error{Code: engine.CodeBusy, ExtendedCode: engine.CodeBusy, Message: "database is busy: a new connection to the replica waited for another connection's write transaction"}
 		}
 		time.Sleep(min(wait, time.Until(deadline)+time.Millisecond))
 	}

@@ -52,15 +52,20 @@ func (r *replica) run(ctx context.Context, op string, se handle, method string, 
 		return nil, &engine.SyncError{Op: op, Err: fmt.Errorf("turso native engine: SyncEngine.%s returned no generator", method)}
 	}
 	defer gen.release()
+	// The primary's steps run alone on the replica (see gate.go). A
+	// secondary's connect does not take the gate: it would wait for every
+	// open transaction, and a program whose transaction waits for a
+	// statement on a new connection would never get it; it waits for
+	// writers up to the busy timeout instead (connectSecondary).
+	gated := r.primary.p != 0 && se.p == r.primary.p
 	var failed opFailure
 	for round := 0; round < maxRounds; round++ {
-		// Each step runs alone on the replica (see gate.go); serving
-		// the requests between steps does not hold the gate.
-		if err := r.gate.lock(ctx); err != nil {
+		// Serving the requests between steps does not hold the gate.
+		if err := r.lockStep(ctx, gated); err != nil {
 			return nil, &engine.SyncError{Op: op, Kind: engine.SyncUnreachable, Err: err}
 		}
 		v, err := gen.call("resumeSync", jsNull{})
-		r.gate.unlock()
+		r.unlockStep(gated)
 		if err != nil {
 			return nil, r.classify(op, err, failed)
 		}
@@ -88,19 +93,33 @@ func (r *replica) run(ctx context.Context, op string, se handle, method string, 
 				return nil, &engine.SyncError{Op: op, Err: err}
 			}
 		}
-		if err := r.gate.lock(ctx); err != nil {
+		if err := r.lockStep(ctx, gated); err != nil {
 			return nil, &engine.SyncError{Op: op, Kind: engine.SyncUnreachable, Err: err}
 		}
 		_, err = se.call("ioLoopSync")
 		if err == nil {
 			_, err = se.call("protocolIoStep")
 		}
-		r.gate.unlock()
+		r.unlockStep(gated)
 		if err != nil {
 			return nil, r.classify(op, err, failed)
 		}
 	}
 	return nil, &engine.SyncError{Op: op, Err: fmt.Errorf("turso native engine: SyncEngine.%s did not finish", method)}
+}
+
+// lockStep takes the gate for a step when gated.
+func (r *replica) lockStep(ctx context.Context, gated bool) error {
+	if !gated {
+		return nil
+	}
+	return r.gate.lock(ctx)
+}
+
+func (r *replica) unlockStep(gated bool) {
+	if gated {
+		r.gate.unlock()
+	}
 }
 
 // serve performs one request of the engine and completes it. The
