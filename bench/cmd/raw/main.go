@@ -30,6 +30,8 @@ import (
 func main() {
 	runs := map[string]func(*workload.Run) error{
 		"simple":     simple,
+		"point":      point,
+		"time":       timeW,
 		"real":       real,
 		"complex":    complexW,
 		"many":       many,
