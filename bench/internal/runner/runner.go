@@ -60,31 +60,42 @@ type Config struct {
 	Modules   []string
 	// SQLiteVersion, if set, reports the engine version for -info.
 	SQLiteVersion func() (string, error)
+	// Record, if set, makes every workload run once untimed with
+	// Record(true) before its timed runs, which run with Record(false):
+	// the database/sql floor records what the queries return, then
+	// replays it.
+	Record func(on bool)
 }
 
 // Main runs a driver binary for a database/sql driver.
 func Main(d *workload.Driver) {
 	MainConfig(Config{
-		Name:      d.Name,
-		Driver:    d,
-		Workloads: workload.All(),
-		Modules:   d.Modules,
-		SQLiteVersion: func() (string, error) {
-			dir, err := os.MkdirTemp("", "bench-info-")
-			if err != nil {
-				return "", err
-			}
-			defer os.RemoveAll(dir)
-			db, err := d.Open(dir+"/info.db", workload.DefaultOptions())
-			if err != nil {
-				return "", err
-			}
-			defer db.Close()
-			var v string
-			err = db.QueryRow("SELECT sqlite_version()").Scan(&v)
-			return v, err
-		},
+		Name:          d.Name,
+		Driver:        d,
+		Workloads:     workload.All(),
+		Modules:       d.Modules,
+		SQLiteVersion: SQLiteVersion(d),
 	})
+}
+
+// SQLiteVersion returns a function that asks the driver for the engine's
+// version.
+func SQLiteVersion(d *workload.Driver) func() (string, error) {
+	return func() (string, error) {
+		dir, err := os.MkdirTemp("", "bench-info-")
+		if err != nil {
+			return "", err
+		}
+		defer os.RemoveAll(dir)
+		db, err := d.Open(dir+"/info.db", workload.DefaultOptions())
+		if err != nil {
+			return "", err
+		}
+		defer db.Close()
+		var v string
+		err = db.QueryRow("SELECT sqlite_version()").Scan(&v)
+		return v, err
+	}
 }
 
 // MainConfig parses flags, runs the workloads and exits.
@@ -161,6 +172,12 @@ func MainConfig(cfg Config) {
 		samples := map[string][]sample{}
 		ops := map[string]int{}
 		var werr, skip error
+		if cfg.Record != nil {
+			// The untimed recording run.
+			cfg.Record(true)
+			werr = record(cfg, w, sizes, wants, *dir)
+			cfg.Record(false)
+		}
 		for run := 0; run < *runs && werr == nil; run++ {
 			tmp, err := os.MkdirTemp(*dir, "bench-"+cfg.Name+"-"+w.Group+"-")
 			if err != nil {
@@ -219,6 +236,29 @@ func MainConfig(cfg Config) {
 		}
 		os.Exit(1)
 	}
+}
+
+// record runs w once untimed (Config.Record).
+func record(cfg Config, w workload.Workload, sizes workload.Sizes, wants func(string) bool, dir string) error {
+	tmp, err := os.MkdirTemp(dir, "bench-"+cfg.Name+"-"+w.Group+"-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(tmp)
+	err = w.Run(&workload.Run{
+		Driver:  cfg.Driver,
+		Dir:     tmp,
+		Sizes:   sizes,
+		Wants:   wants,
+		Measure: func(_ string, _ int, fn func() error) error { return fn() },
+	})
+	if workload.IsSkip(err) {
+		return nil // the timed runs report the skip
+	}
+	if err != nil {
+		return fmt.Errorf("recording: %w", err)
+	}
+	return nil
 }
 
 type sample struct {
