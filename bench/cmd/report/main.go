@@ -35,11 +35,6 @@ import (
 	"github.com/turso-go/turso/bench/internal/runner"
 )
 
-// allDrivers in report column order. "raw" is the floor: the same
-// workloads through the turso repository's internal C binding directly;
-// "tursoengine" is the turso driver on Turso's own engine (wasm).
-var allDrivers = []string{"turso", "mattn", "raw", "modernc", "ncruces", "libsql", "tursoengine"}
-
 // Sample is one step of one process, as stored in the raw JSONL file.
 type Sample struct {
 	runner.Result
@@ -73,12 +68,12 @@ func main() {
 		quick   = flag.Bool("quick", false, "pass -quick to every binary (about 1/10 of the sizes)")
 		rounds  = flag.Int("rounds", 5, "ABBA rounds: processes per driver per workload group")
 		runs    = flag.Int("runs", 1, "repetitions inside each process (its median is that round's sample)")
-		drivers = flag.String("drivers", strings.Join(allDrivers, ","), "comma-separated drivers to build and run")
+		drivers = flag.String("drivers", strings.Join(driverNames(), ","), "comma-separated drivers to build and run")
 		only    = flag.String("only", "", "run only workload groups matching this regexp")
 		outDir  = flag.String("out", "", "where RESULTS.md and charts/ go (default: the bench directory)")
 		from    = flag.String("from", "", "re-render the report from a raw JSON file instead of running")
 		rawOut  = flag.String("raw", "", "write the raw samples here (default: <out>/out/raw-<time>.json)")
-		png     = flag.Bool("png", false, "also write PNG charts next to the SVGs")
+		svg     = flag.Bool("svg", false, "also write SVG charts next to the PNGs")
 		partial = flag.Bool("partial", false, "go on without the drivers that do not build or run (default: stop)")
 		timeout = flag.Duration("timeout", 15*time.Minute, "limit for one benchmark process")
 	)
@@ -117,7 +112,7 @@ func main() {
 		progress("raw samples: %s", path)
 	}
 	rep := aggregate(raw)
-	if err := writeCharts(rep, filepath.Join(*outDir, "charts"), *png); err != nil {
+	if err := writeCharts(rep, filepath.Join(*outDir, "charts"), *svg); err != nil {
 		fatalf("charts: %v", err)
 	}
 	md := renderMarkdown(rep)

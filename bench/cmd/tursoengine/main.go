@@ -35,5 +35,6 @@ func main() {
 			}
 			return ""
 		},
+		NoTimeScan: "the turso engine reports declared types as affinities, so DATETIME columns read as text",
 	})
 }
