@@ -34,6 +34,9 @@ type conn struct {
 	// live is ec for Interrupter, which reads it from other goroutines.
 	liveMu sync.Mutex
 	live   engine.Conn
+	// arena boxes the values of every rows of the connection (database/sql
+	// calls a connection's rows under the connection's lock).
+	arena rowArena
 }
 
 var (

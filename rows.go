@@ -19,7 +19,6 @@ type rows struct {
 	done    bool
 	closed  bool
 	stop    func() // ends the context watch
-	text    textArena
 }
 
 var (
@@ -70,7 +69,7 @@ func (r *rows) Next(dest []driver.Value) error {
 	if len(row) != len(r.p.cols) {
 		r.p.describe(len(row))
 	}
-	convertRow(dest, row, r.p.kinds, r.c.cfg.loc, &r.text)
+	r.c.arena.convertRow(dest, row, r.p.kinds, r.c.cfg.loc)
 	return nil
 }
 

@@ -1,0 +1,178 @@
+package turso
+
+import (
+	"database/sql/driver"
+	"math"
+	"strings"
+	"time"
+	"unsafe"
+
+	"github.com/turso-go/turso/internal/engine"
+)
+
+// rowArena holds the values that rows hand to database/sql, so that
+// reading a row costs no allocation per column. Each connection has one,
+// shared by its rows (and so by the queries that follow one another on
+// it): a point lookup takes its few slots from chunks that many lookups
+// share.
+//
+// A driver.Value is an interface: storing an int64, float64, string or
+// time.Time in one normally allocates a box for the value (8, 8, 16 and
+// 24 bytes), and copying text out of the engine allocates its bytes. The
+// arena instead takes these boxes and bytes from chunks shared by many
+// values, and builds each interface to point at its slot (see box). Every
+// slot is written once, before its interface exists, and never again, so
+// the interfaces are as immutable as those the runtime builds.
+//
+// The first chunk of each kind has room for one row (a slot per column,
+// and the text of the first value, or 64 bytes), so that a one-row result
+// such as a point lookup allocates little; later chunks double up to a
+// bound, so that a long scan costs a few allocations per hundred rows. A value that outlives its rows keeps its chunk (at most a few KB)
+// alive, as the strings of textArena did.
+type rowArena struct {
+	words slab[uint64] // int64 and float64 boxes
+	strs  slab[string] // string boxes
+	times slab[time.Time]
+	blobs slab[[]byte] // []byte boxes (the bytes are copied per blob)
+	text  []byte       // free text bytes
+	// textCap is the capacity of the latest text chunk.
+	textCap int
+	// width is the number of columns of the rows converted.
+	width int
+}
+
+// Chunk bounds: a chunk never holds more, and text of at least
+// bigText bytes is copied into an allocation of its own.
+const (
+	maxWords  = 256  // 2 KB
+	maxStrs   = 128  // 2 KB
+	maxTimes  = 64   // 1.5 KB
+	maxBlobs  = 64   // 1.5 KB
+	maxText   = 4096 // bytes
+	bigText   = maxText / 4
+	firstText = 64 // least text chunk, so that small values share one
+)
+
+// slab hands out slots of type T from chunks.
+type slab[T any] struct {
+	free []T
+	last int // capacity of the latest chunk
+}
+
+// take returns a free slot. A new chunk has room for twice as many slots
+// as the one before, at least first and at most limit.
+func (s *slab[T]) take(first, limit int) *T {
+	if len(s.free) == 0 {
+		c := max(min(2*s.last, limit), first)
+		s.free = make([]T, c)
+		s.last = c
+	}
+	p := &s.free[0]
+	s.free = s.free[1:]
+	return p
+}
+
+// eface is the layout of an empty interface (runtime.eface).
+type eface struct {
+	typ  unsafe.Pointer
+	data unsafe.Pointer
+}
+
+// typeWord returns the type word of v's dynamic type.
+func typeWord(v any) unsafe.Pointer { return (*eface)(unsafe.Pointer(&v)).typ }
+
+var (
+	int64Type   = typeWord(int64(0))
+	float64Type = typeWord(float64(0))
+	stringType  = typeWord("")
+	timeType    = typeWord(time.Time{})
+	bytesType   = typeWord([]byte(nil))
+)
+
+// box returns an interface of dynamic type typ whose value is the one at
+// p, without copying it: as the runtime boxes a value, but into a slot of
+// the arena rather than into an allocation of its own. The slot must hold
+// a value of that type and never be written again.
+func box(typ, p unsafe.Pointer) (v driver.Value) {
+	e := (*eface)(unsafe.Pointer(&v))
+	e.typ, e.data = typ, p
+	return v
+}
+
+// convertRow copies the engine's row into dest as driver values, boxed
+// in the arena. Each blob gets its own copy of its bytes,
+// since database/sql lets callers write into a sql.RawBytes.
+func (a *rowArena) convertRow(dest []driver.Value, row []engine.Value, kinds []columnKind, loc *time.Location) {
+	a.width = len(dest)
+	for i := range dest {
+		v := &row[i]
+		switch v.Kind {
+		case engine.KindInteger:
+			switch kinds[i] {
+			case columnTime:
+				dest[i] = a.time(unixTime(v.Int, loc))
+			case columnBool:
+				dest[i] = v.Int > 0
+			default:
+				dest[i] = a.int64(v.Int)
+			}
+		case engine.KindFloat:
+			dest[i] = a.float64(v.Float)
+		case engine.KindText:
+			if kinds[i] == columnTime {
+				// The parsed time keeps nothing of the text.
+				dest[i] = a.time(parseTime(v.Data, loc))
+			} else {
+				dest[i] = a.string(v.Data)
+			}
+		case engine.KindBlob:
+			p := a.blobs.take(a.width, maxBlobs)
+			*p = []byte(v.Data)
+			dest[i] = box(bytesType, unsafe.Pointer(p))
+		default:
+			dest[i] = nil
+		}
+	}
+}
+
+func (a *rowArena) int64(x int64) driver.Value {
+	p := a.words.take(a.width, maxWords)
+	*p = uint64(x)
+	return box(int64Type, unsafe.Pointer(p))
+}
+
+func (a *rowArena) float64(x float64) driver.Value {
+	p := a.words.take(a.width, maxWords)
+	*p = math.Float64bits(x)
+	return box(float64Type, unsafe.Pointer(p))
+}
+
+func (a *rowArena) time(t time.Time) driver.Value {
+	p := a.times.take(a.width, maxTimes)
+	*p = t
+	return box(timeType, unsafe.Pointer(p))
+}
+
+// string boxes a copy of b, the bytes in the arena's text chunk unless b
+// is big.
+func (a *rowArena) string(b string) driver.Value {
+	var s string
+	switch {
+	case len(b) == 0:
+		return ""
+	case len(b) >= bigText:
+		s = strings.Clone(b)
+	default:
+		if len(b) > cap(a.text)-len(a.text) {
+			c := max(min(2*a.textCap, maxText), len(b), firstText)
+			a.text = make([]byte, 0, c)
+			a.textCap = c
+		}
+		start := len(a.text)
+		a.text = append(a.text, b...)
+		s = unsafe.String(&a.text[start], len(b))
+	}
+	p := a.strs.take(a.width, maxStrs)
+	*p = s
+	return box(stringType, unsafe.Pointer(p))
+}
