@@ -33,23 +33,24 @@ type rowArena struct {
 	words slab[uint64] // int64 and float64 boxes
 	strs  slab[string] // string boxes
 	times slab[time.Time]
-	blobs slab[[]byte] // []byte boxes (the bytes are copied per blob)
-	text  []byte       // free text bytes
+	text  []byte // free text bytes
 	// textCap is the capacity of the latest text chunk.
 	textCap int
 	// width is the number of columns of the rows converted.
 	width int
 }
 
-// Chunk bounds: a chunk never holds more, and text of at least
-// bigText bytes is copied into an allocation of its own.
+// Chunk bounds: a chunk never holds more. Text of at least bigText bytes
+// gets an allocation of its own, and is boxed as the runtime boxes it:
+// a chunk of string boxes keeps every string it points to alive, so it
+// holds small strings only (at most maxStrs*bigText bytes of text, 32
+// KB). Blobs are boxed by the runtime too, for the same reason.
 const (
 	maxWords  = 256  // 2 KB
-	maxStrs   = 128  // 2 KB
+	maxStrs   = 64   // 1 KB
 	maxTimes  = 64   // 1.5 KB
-	maxBlobs  = 64   // 1.5 KB
 	maxText   = 4096 // bytes
-	bigText   = maxText / 4
+	bigText   = 512
 	firstText = 64 // least text chunk, so that small values share one
 )
 
@@ -86,7 +87,6 @@ var (
 	float64Type = typeWord(float64(0))
 	stringType  = typeWord("")
 	timeType    = typeWord(time.Time{})
-	bytesType   = typeWord([]byte(nil))
 )
 
 // box returns an interface of dynamic type typ whose value is the one at
@@ -119,16 +119,22 @@ func (a *rowArena) convertRow(dest []driver.Value, row []engine.Value, kinds []c
 		case engine.KindFloat:
 			dest[i] = a.float64(v.Float)
 		case engine.KindText:
-			if kinds[i] == columnTime {
+			switch {
+			case kinds[i] == columnTime:
 				// The parsed time keeps nothing of the text.
 				dest[i] = a.time(parseTime(v.Data, loc))
-			} else {
+			case len(v.Data) >= bigText:
+				// Let the previous row's value go before its successor
+				// is allocated (database/sql passes the previous row's
+				// dest): a scan of big values keeps one less alive.
+				dest[i] = nil
+				dest[i] = strings.Clone(v.Data)
+			default:
 				dest[i] = a.string(v.Data)
 			}
 		case engine.KindBlob:
-			p := a.blobs.take(a.width, maxBlobs)
-			*p = []byte(v.Data)
-			dest[i] = box(bytesType, unsafe.Pointer(p))
+			dest[i] = nil
+			dest[i] = []byte(v.Data)
 		default:
 			dest[i] = nil
 		}
@@ -153,26 +159,20 @@ func (a *rowArena) time(t time.Time) driver.Value {
 	return box(timeType, unsafe.Pointer(p))
 }
 
-// string boxes a copy of b, the bytes in the arena's text chunk unless b
-// is big.
+// string boxes a copy of b, which is smaller than bigText, its bytes in
+// the arena's text chunk.
 func (a *rowArena) string(b string) driver.Value {
-	var s string
-	switch {
-	case len(b) == 0:
+	if len(b) == 0 {
 		return ""
-	case len(b) >= bigText:
-		s = strings.Clone(b)
-	default:
-		if len(b) > cap(a.text)-len(a.text) {
-			c := max(min(2*a.textCap, maxText), len(b), firstText)
-			a.text = make([]byte, 0, c)
-			a.textCap = c
-		}
-		start := len(a.text)
-		a.text = append(a.text, b...)
-		s = unsafe.String(&a.text[start], len(b))
 	}
+	if len(b) > cap(a.text)-len(a.text) {
+		c := max(min(2*a.textCap, maxText), len(b), firstText)
+		a.text = make([]byte, 0, c)
+		a.textCap = c
+	}
+	start := len(a.text)
+	a.text = append(a.text, b...)
 	p := a.strs.take(a.width, maxStrs)
-	*p = s
+	*p = unsafe.String(&a.text[start], len(b))
 	return box(stringType, unsafe.Pointer(p))
 }
