@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"reflect"
 	"strings"
 )
 
@@ -125,6 +126,20 @@ type Sizes struct {
 	PointUsers       int // point: users in the table looked up
 	PointQueries     int // point: lookups per step
 	TimeRows         int // time: rows with a DATETIME column
+}
+
+// Scale returns s with every size multiplied by f (at least 1), but the
+// number of writer goroutines.
+func (s Sizes) Scale(f float64) Sizes {
+	v := reflect.ValueOf(&s).Elem()
+	for i := range v.NumField() {
+		if v.Type().Field(i).Name == "WriterGoroutines" {
+			continue
+		}
+		fv := v.Field(i)
+		fv.SetInt(max(1, int64(float64(fv.Int())*f)))
+	}
+	return s
 }
 
 // FullSizes are the sizes of the issue (modelled on go-sqlite-bench).

@@ -25,10 +25,12 @@ const (
 // Stat is one driver on one step over all rounds.
 type Stat struct {
 	Median, Min float64
-	Allocs      int64 // median
+	CPU         float64 // median CPU ms
+	Allocs      int64   // median
 	N           int
 	Ops         int
 	ms          map[int]float64 // round -> ms
+	cpu         map[int]float64 // round -> CPU ms
 }
 
 // Report is the aggregated run.
@@ -41,24 +43,27 @@ func aggregate(raw *Raw) *Report {
 	rep := &Report{Raw: raw, Stats: map[string]map[string]*Stat{}}
 	type key struct{ step, driver string }
 	ms := map[key][]float64{}
+	cpu := map[key][]float64{}
 	allocs := map[key][]int64{}
-	add := func(step, driver string, round int, v float64, a int64, ops int) {
+	add := func(step, driver string, round int, v, c float64, a int64, ops int) {
 		k := key{step, driver}
 		ms[k] = append(ms[k], v)
+		cpu[k] = append(cpu[k], c)
 		allocs[k] = append(allocs[k], a)
 		if rep.Stats[step] == nil {
 			rep.Stats[step] = map[string]*Stat{}
 		}
 		st := rep.Stats[step][driver]
 		if st == nil {
-			st = &Stat{ms: map[int]float64{}}
+			st = &Stat{ms: map[int]float64{}, cpu: map[int]float64{}}
 			rep.Stats[step][driver] = st
 		}
 		st.ms[round] = v
+		st.cpu[round] = c
 		st.Ops = ops
 	}
 	for _, s := range raw.Samples {
-		add(s.Workload, s.Driver, s.Round, s.MS, s.Allocs, s.Ops)
+		add(s.Workload, s.Driver, s.Round, s.MS, s.CPUMS, s.Allocs, s.Ops)
 	}
 	// The floor of a round: the engine floor plus the database/sql floor,
 	// both of that round.
@@ -69,7 +74,7 @@ func aggregate(raw *Raw) *Report {
 		}
 		for round, a := range r.ms {
 			if b, ok := q.ms[round]; ok {
-				add(step, floorName, round, a+b, 0, r.Ops)
+				add(step, floorName, round, a+b, r.cpu[round]+q.cpu[round], 0, r.Ops)
 			}
 		}
 	}
@@ -77,8 +82,11 @@ func aggregate(raw *Raw) *Report {
 		sort.Float64s(v)
 		a := allocs[k]
 		slices.Sort(a)
+		c := cpu[k]
+		sort.Float64s(c)
 		st := rep.Stats[k.step][k.driver]
 		st.Median = runner.Median(v)
+		st.CPU = runner.Median(c)
 		st.Min = v[0]
 		st.Allocs = a[len(a)/2]
 		st.N = len(v)
@@ -93,16 +101,26 @@ func (rep *Report) stat(step, driver string) *Stat {
 	return nil
 }
 
-// ratio is the median over rounds of the paired ratio a/b (the two ran
-// next to each other in the same round), and how many rounds it is over.
+// ratio is the median over rounds of the paired ratio a/b of wall times
+// (the two ran next to each other in the same round), and how many rounds
+// it is over.
 func (rep *Report) ratio(step, a, b string) (float64, int) {
+	return rep.pairedRatio(step, a, b, func(st *Stat) map[int]float64 { return st.ms })
+}
+
+// cpuRatio is ratio of the CPU times.
+func (rep *Report) cpuRatio(step, a, b string) (float64, int) {
+	return rep.pairedRatio(step, a, b, func(st *Stat) map[int]float64 { return st.cpu })
+}
+
+func (rep *Report) pairedRatio(step, a, b string, times func(*Stat) map[int]float64) (float64, int) {
 	sa, sb := rep.stat(step, a), rep.stat(step, b)
 	if sa == nil || sb == nil {
 		return math.NaN(), 0
 	}
 	var rs []float64
-	for r, x := range sa.ms {
-		if y, ok := sb.ms[r]; ok && y > 0 {
+	for r, x := range times(sa) {
+		if y, ok := times(sb)[r]; ok && y > 0 && x > 0 {
 			rs = append(rs, x/y)
 		}
 	}
@@ -473,10 +491,12 @@ func summaryText(rep *Report) string {
 			}
 		}
 		if r, n := rep.ratio(step, "turso", "mattn"); n > 0 {
-			fmt.Fprintf(&b, "  turso/mattn=%.2f", r)
+			c, _ := rep.cpuRatio(step, "turso", "mattn")
+			fmt.Fprintf(&b, "  turso/mattn=%.2f (cpu %.2f)", r, c)
 		}
 		if r, n := rep.ratio(step, "turso", floorName); n > 0 {
-			fmt.Fprintf(&b, "  turso/floor=%.2f", r)
+			c, _ := rep.cpuRatio(step, "turso", floorName)
+			fmt.Fprintf(&b, "  turso/floor=%.2f (cpu %.2f)", r, c)
 		}
 		b.WriteByte('\n')
 	}

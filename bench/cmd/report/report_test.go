@@ -2,9 +2,9 @@ package main
 
 import (
 	"bufio"
-	"math"
 	"bytes"
 	"encoding/json"
+	"math"
 	"os"
 	"os/exec"
 	"path/filepath"

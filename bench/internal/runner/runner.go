@@ -22,6 +22,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/turso-go/turso/bench/workload"
@@ -32,6 +33,8 @@ type Result struct {
 	Driver   string  `json:"driver"`
 	Workload string  `json:"workload"`
 	MS       float64 `json:"ms"`     // median wall time of the step, milliseconds
+	CPUMS    float64 `json:"cpu_ms"` // median CPU time of the process during the step (user + system, every thread)
+	Faults   int64   `json:"faults"` // median page faults of the process during the step
 	Allocs   int64   `json:"allocs"` // median Go heap allocations (MemStats.Mallocs delta)
 	Bytes    int64   `json:"bytes"`  // median Go heap bytes allocated
 	MinMS    float64 `json:"min_ms"`
@@ -109,6 +112,7 @@ func MainConfig(cfg Config) {
 		info    = flag.Bool("info", false, "print one JSON line with Go, module and SQLite versions and exit")
 		cpuprof = flag.String("cpuprofile", "", "write a CPU profile of the whole run to this file")
 		memprof = flag.String("memprofile", "", "write an allocation profile (every allocation sampled) of the whole run to this file")
+		scale   = flag.Float64("scale", 1, "multiply every size by this factor (for profiling: the difference of two scales is the cost of the extra work)")
 	)
 	flag.Parse()
 	if *info {
@@ -161,6 +165,9 @@ func MainConfig(cfg Config) {
 	sizes := workload.FullSizes
 	if *quick {
 		sizes = workload.QuickSizes
+	}
+	if *scale != 1 {
+		sizes = sizes.Scale(*scale)
 	}
 	wants := func(step string) bool { return re == nil || re.MatchString(step) }
 	failed := false
@@ -262,7 +269,8 @@ func record(cfg Config, w workload.Workload, sizes workload.Sizes, wants func(st
 }
 
 type sample struct {
-	ms            float64
+	ms, cpu       float64
+	faults        int64
 	allocs, bytes int64
 }
 
@@ -274,12 +282,17 @@ func measure(name string, fn func() error) (sample, error) {
 	var m0, m1 runtime.MemStats
 	runtime.ReadMemStats(&m0)
 	var err error
+	cpu0, faults0 := usage()
 	start := time.Now()
 	pprof.Do(context.Background(), pprof.Labels("step", name), func(context.Context) { err = fn() })
 	el := time.Since(start)
+	cpu1, faults1 := usage()
+	cpu := cpu1 - cpu0
 	runtime.ReadMemStats(&m1)
 	return sample{
 		ms:     float64(el.Nanoseconds()) / 1e6,
+		cpu:    float64(cpu.Nanoseconds()) / 1e6,
+		faults: faults1 - faults0,
 		allocs: int64(m1.Mallocs - m0.Mallocs),
 		bytes:  int64(m1.TotalAlloc - m0.TotalAlloc),
 	}, err
@@ -287,20 +300,26 @@ func measure(name string, fn func() error) (sample, error) {
 
 func summarize(driver, step string, ss []sample, ops int, quick bool) Result {
 	ms := make([]float64, len(ss))
+	cpu := make([]float64, len(ss))
 	allocs := make([]int64, len(ss))
 	bytes := make([]int64, len(ss))
+	faults := make([]int64, len(ss))
 	for i, s := range ss {
-		ms[i], allocs[i], bytes[i] = s.ms, s.allocs, s.bytes
+		ms[i], cpu[i], allocs[i], bytes[i], faults[i] = s.ms, s.cpu, s.allocs, s.bytes, s.faults
 	}
 	sort.Float64s(ms)
+	sort.Float64s(cpu)
+	slices.Sort(faults)
 	slices.Sort(allocs)
 	slices.Sort(bytes)
 	return Result{
 		Driver:   driver,
 		Workload: step,
 		MS:       round3(Median(ms)),
+		CPUMS:    round3(Median(cpu)),
 		Allocs:   allocs[len(allocs)/2],
 		Bytes:    bytes[len(bytes)/2],
+		Faults:   faults[len(faults)/2],
 		MinMS:    round3(ms[0]),
 		Runs:     len(ss),
 		Ops:      ops,
@@ -318,6 +337,16 @@ func Median(sorted []float64) float64 {
 		return sorted[n/2]
 	}
 	return (sorted[n/2-1] + sorted[n/2]) / 2
+}
+
+// usage is the CPU time the process has used (every thread, user and
+// system) and its page faults, or zeros where they cannot be read.
+func usage() (cpu time.Duration, faults int64) {
+	var ru syscall.Rusage
+	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) != nil {
+		return 0, 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano()), ru.Minflt + ru.Majflt
 }
 
 func round3(f float64) float64 { return float64(int64(f*1000+0.5)) / 1000 }
