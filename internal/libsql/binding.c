@@ -54,7 +54,10 @@ int tg_reserve(uintptr_t h, int nargs, size_t nbytes) {
 static int bind(tg_stmt *t, int nargs) {
 	sqlite3_stmt *s = t->stmt;
 	sqlite3_reset(s);
-	sqlite3_clear_bindings(s);
+	if (nargs < sqlite3_bind_parameter_count(s)) {
+		/* Otherwise every parameter is bound anew below. */
+		sqlite3_clear_bindings(s);
+	}
 	for (int k = 0; k < nargs; k++) {
 		const tg_value *a = &t->args[k];
 		int rc;
