@@ -80,14 +80,13 @@ func (r *rows) Close() error {
 		return nil
 	}
 	r.closed = true
-	defer r.stop()
-	if r.p == nil {
-		return nil
+	if r.p != nil {
+		if !r.done && !r.c.closed {
+			r.p.s.Reset()
+		}
+		r.c.finish(r.p)
 	}
-	if !r.done && !r.c.closed {
-		r.p.s.Reset()
-	}
-	r.c.finish(r.p)
+	r.stop()
 	return nil
 }
 
