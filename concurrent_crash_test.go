@@ -35,9 +35,9 @@ func TestConcurrentCrashConsistency(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	ccExec(t, db, "CREATE TABLE acct(id INTEGER PRIMARY KEY, bal INTEGER NOT NULL)")
-	ccExec(t, db, "CREATE TABLE xfer(id INTEGER PRIMARY KEY, src INTEGER, dst INTEGER, amount INTEGER)")
-	ccExec(t, db, "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i+1 FROM n WHERE i < 20) INSERT INTO acct SELECT i, 1000 FROM n")
+	mustExec(t, db, "CREATE TABLE acct(id INTEGER PRIMARY KEY, bal INTEGER NOT NULL)")
+	mustExec(t, db, "CREATE TABLE xfer(id INTEGER PRIMARY KEY, src INTEGER, dst INTEGER, amount INTEGER)")
+	mustExec(t, db, "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i+1 FROM n WHERE i < 20) INSERT INTO acct SELECT i, 1000 FROM n")
 	db.Close()
 	for round := range 3 {
 		cmd := exec.Command(os.Args[0], "-test.run=^TestConcurrentCrashConsistency$", "-test.count=1")
@@ -59,15 +59,15 @@ func TestConcurrentCrashConsistency(t *testing.T) {
 		if err := db.QueryRow("PRAGMA integrity_check").Scan(&check); err != nil || check != "ok" {
 			t.Fatalf("round %d: integrity_check = %q, %v", round, check, err)
 		}
-		if got := ccInt(t, db, "SELECT sum(bal) FROM acct"); got != 20000 {
+		if got := queryInt(t, db, "SELECT sum(bal) FROM acct"); got != 20000 {
 			t.Errorf("round %d: total = %d, want 20000", round, got)
 		}
-		if got := ccInt(t, db, `SELECT count(*) FROM acct a WHERE a.bal != 1000
+		if got := queryInt(t, db, `SELECT count(*) FROM acct a WHERE a.bal != 1000
 			- coalesce((SELECT sum(amount) FROM xfer WHERE src = a.id), 0)
 			+ coalesce((SELECT sum(amount) FROM xfer WHERE dst = a.id), 0)`); got != 0 {
 			t.Errorf("round %d: %d accounts disagree with the log", round, got)
 		}
-		t.Logf("round %d: %d transfers committed before the kill", round, ccInt(t, db, "SELECT count(*) FROM xfer"))
+		t.Logf("round %d: %d transfers committed before the kill", round, queryInt(t, db, "SELECT count(*) FROM xfer"))
 		db.Close()
 	}
 }
@@ -101,53 +101,4 @@ func crashChild(path string) {
 		}()
 	}
 	wg.Wait()
-}
-
-// TestConcurrentLargeTransaction writes more pages than the overlay's page
-// cache holds (so that pages spill into the overlay's memory and are read
-// back), commits, and rolls back another such transaction.
-func TestConcurrentLargeTransaction(t *testing.T) {
-	db, _ := ccOpen(t, "_cache_size=20",
-		"CREATE TABLE big(id INTEGER PRIMARY KEY, pad TEXT, k INTEGER)",
-		"CREATE INDEX big_k ON big(k)")
-	const n = 5000
-	insert := func(tx *sql.Tx, from int) {
-		stmt, err := tx.Prepare("INSERT INTO big VALUES (?, ?, ?)")
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer stmt.Close()
-		for i := from; i < from+n; i++ {
-			if _, err := stmt.Exec(i, string(make([]byte, 200)), i%97); err != nil {
-				t.Fatal(err)
-			}
-		}
-	}
-	tx := ccBegin(t, db)
-	insert(tx, 0)
-	if got := ccInt(t, tx, "SELECT count(*) FROM big WHERE k = 5"); got != int64((n-5+96)/97) {
-		t.Errorf("tx reads %d rows with k = 5 through the index", got)
-	}
-	if err := tx.Commit(); err != nil {
-		t.Fatal(err)
-	}
-	tx = ccBegin(t, db)
-	insert(tx, n)
-	ccExec(t, tx, "DELETE FROM big WHERE id < 100")
-	if err := tx.Rollback(); err != nil {
-		t.Fatal(err)
-	}
-	if got := ccInt(t, db, "SELECT count(*) FROM big"); got != n {
-		t.Errorf("%d rows, want %d", got, n)
-	}
-	var check string
-	if err := db.QueryRow("PRAGMA integrity_check").Scan(&check); err != nil || check != "ok" {
-		t.Fatalf("integrity_check = %q, %v", check, err)
-	}
-	// A transaction after the rollback sees the committed state only.
-	tx = ccBegin(t, db)
-	defer tx.Rollback()
-	if got := ccInt(t, tx, "SELECT count(*) FROM big"); got != n {
-		t.Errorf("next tx sees %d rows, want %d", got, n)
-	}
 }

@@ -6,7 +6,6 @@ import (
 	"database/sql/driver"
 	"errors"
 	"fmt"
-	"sync"
 
 	"github.com/turso-go/turso/internal/engine"
 )
@@ -20,20 +19,16 @@ type conn struct {
 	// readOnlyTx is set while a read-only transaction runs; its end
 	// restores query_only.
 	readOnlyTx bool
-	// cc holds the connections of concurrent transactions (concurrent.go);
-	// while one runs, ec and cache are those of its overlay.
-	cc *ccConn
-	// inTx is set while a transaction of the engine's own (a tx, not a
-	// ccTx) runs.
+	// inTx is set while a transaction runs (a tx or a ccTx).
 	inTx bool
+	// concurrentTx is the running concurrent transaction (concurrent.go),
+	// or nil. The engine runs the connection's statements inside it.
+	concurrentTx engine.ConcurrentTx
 	// aborted is the conflict that made the engine roll back the running
 	// transaction (Turso's engine does so at the conflicting write): its
 	// statements and its Commit fail with it until it ends, rather than
 	// run outside any transaction.
 	aborted error
-	// live is ec for Interrupter, which reads it from other goroutines.
-	liveMu sync.Mutex
-	live   engine.Conn
 	// arena boxes the values of every rows of the connection (database/sql
 	// calls a connection's rows under the connection's lock).
 	arena rowArena
@@ -52,26 +47,12 @@ var (
 )
 
 func newConn(ec engine.Conn, cfg *config) *conn {
-	return &conn{ec: ec, cfg: cfg, cache: newStmtCache(cfg.stmtCacheSize), live: ec}
-}
-
-// setEC makes ec the engine connection that runs the connection's
-// statements.
-func (c *conn) setEC(ec engine.Conn) {
-	c.ec = ec
-	c.liveMu.Lock()
-	c.live = ec
-	c.liveMu.Unlock()
+	return &conn{ec: ec, cfg: cfg, cache: newStmtCache(cfg.stmtCacheSize)}
 }
 
 // interrupt interrupts the statement running on the connection, from any
 // goroutine.
-func (c *conn) interrupt() {
-	c.liveMu.Lock()
-	ec := c.live
-	c.liveMu.Unlock()
-	ec.Interrupt()
-}
+func (c *conn) interrupt() { c.ec.Interrupt() }
 
 // acquire returns an idle prepared statement for the first statement in
 // query, from the cache when it holds one, and the unparsed rest of query.
@@ -377,10 +358,7 @@ func (c *conn) BeginTx(ctx context.Context, opts driver.TxOptions) (driver.Tx, e
 	case opts.ReadOnly:
 		begin = "BEGIN"
 	case level == sql.LevelSnapshot || (level == sql.LevelDefault && begin == beginConcurrent):
-		if c.cfg.shared.overlays() {
-			return c.beginConcurrent(ctx)
-		}
-		begin = beginConcurrent // the engine's own
+		return c.beginConcurrent(ctx)
 	case begin == beginConcurrent:
 		begin = "BEGIN IMMEDIATE" // serializable asked of a concurrent pool
 	}
@@ -440,10 +418,7 @@ func (c *conn) Close() error {
 		return nil
 	}
 	c.closed = true
-	if c.cc != nil {
-		c.cc.close(c)
-		c.cc = nil
-	}
+	c.concurrentTx = nil
 	c.cache.clear()
 	return wrapErr(c.ec.Close(), "")
 }

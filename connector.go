@@ -44,30 +44,31 @@ func newConnector(d *Driver, dsn string, opts ...Option) (*Connector, error) {
 	}
 	eng := defaultEngine
 	if cfg.engine != "" {
-		eng, _ = engine.Lookup(cfg.engine) // present: the DSN and WithEngine check
+		eng, _, _ = engine.Lookup(cfg.engine) // present: the DSN and WithEngine check
 	}
 	if eng == nil {
 		return nil, errNoDefaultEngine
 	}
-	cfg.shared.engine = eng
-	if _, overlay := eng.(engine.OverlayEngine); cfg.txLock == beginConcurrent && !overlay {
-		// An engine without overlays (turso) runs its own BEGIN CONCURRENT,
-		// in MVCC mode, which each connection turns on. On an engine with
-		// overlays (libSQL), the driver runs concurrent transactions
-		// (concurrent.go).
-		cfg.setPragma("journal_mode", "mvcc")
+	if ce, ok := eng.(engine.ConcurrentEngine); ok {
+		cfg.concurrent = ce.NewConcurrentPool(engine.PoolConfig{
+			Config:    cfg.engineConfig(),
+			Pragmas:   cfg.enginePragmas(),
+			Init:      cfg.registerFuncs,
+			ByDefault: cfg.txLock == beginConcurrent,
+		})
 	}
 	return &Connector{driver: d, cfg: cfg, engine: eng}, nil
 }
 
 // Connect opens and sets up one connection: it applies the encryption key,
 // the busy timeout and the pragmas, defines the Go functions and
-// collations, then runs the WithConnInit hooks.
+// collations, readies the connection for the engine's concurrent
+// transactions, then runs the WithConnInit hooks.
 func (c *Connector) Connect(ctx context.Context) (driver.Conn, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	ec, err := c.engine.Open(engine.Config{Path: c.cfg.path, Create: true, Mutex: c.cfg.mutex, BusyTimeout: c.cfg.busyTimeout, Key: c.cfg.key, Cipher: c.cfg.cipher})
+	ec, err := c.engine.Open(c.cfg.engineConfig())
 	if err != nil {
 		return nil, wrapErr(err, "")
 	}
@@ -81,6 +82,12 @@ func (c *Connector) Connect(ctx context.Context) (driver.Conn, error) {
 	if err := c.cfg.registerFuncs(ec); err != nil {
 		cn.Close()
 		return nil, err
+	}
+	if cc := c.cfg.concurrent; cc != nil {
+		if err := cc.Setup(ec); err != nil {
+			cn.Close()
+			return nil, wrapErr(err, "")
+		}
 	}
 	for _, hook := range c.cfg.connInit {
 		if err := hook(ctx, cn); err != nil {
@@ -108,8 +115,9 @@ func WithBusyTimeout(d time.Duration) Option {
 }
 
 // WithEngine selects the engine by name (DSN: _engine): "libsql", the
-// default, or "turso", Turso's own engine, which a program links in with
-// import _ "github.com/turso-go/turso/tursowasm".
+// default; "turso", Turso's own engine in the best build the program has;
+// or "turso-wasm", its WebAssembly build. See the package documentation's
+// Engines section.
 func WithEngine(name string) Option {
 	return paramOption("_engine", name)
 }
@@ -187,7 +195,7 @@ func paramOption(name, value string) Option {
 			for _, n := range p.names {
 				if n == name {
 					if err := p.apply(c, value); err != nil {
-						return fmt.Errorf("turso: invalid option %s=%q: %v", name, value, err)
+						return &paramError{kind: "option", name: name, value: value, secret: p.secret, err: err}
 					}
 					return nil
 				}

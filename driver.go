@@ -50,13 +50,40 @@
 //	_writable_schema=B                  allow writes to sqlite_schema
 //	_mutex=no|full                      SQLite's own connection mutex (default no)
 //	_stmt_cache=N, _stmt_cache_size=N   prepared statements kept per connection (default 64; 0: off)
-//	_engine=libsql|turso                the engine (default libsql; turso needs the tursowasm import)
+//	_engine=NAME                        the engine: libsql (default), turso, turso-wasm (see Engines)
 //	_key=PASSPHRASE                     encrypt the database with this key (URL-escaped)
 //	_cipher=NAME                        cipher of an encrypted database (default aes256cbc)
 //
 // B is a boolean: 1, yes, true, on, 0, no, false or off. Every pragma is
 // applied to each new connection of the pool. Options of NewConnector
 // (WithJournalMode, WithBusyTimeout, ...) set the same things in Go.
+//
+// # Engines
+//
+// The driver serves every engine through the same database/sql surface;
+// _engine (or WithEngine) selects one per pool:
+//
+//	libsql      the default: libSQL (SQLite 3.45), linked through cgo
+//	turso       Turso's own engine (the Rust rewrite of SQLite), in the best
+//	            build this program has: today its WebAssembly build
+//	turso-wasm  Turso's engine, WebAssembly build (npm @tursodatabase/database-wasm),
+//	            run in pure Go under wazero; also without cgo
+//
+// Importing this package is all a program needs for every engine: the
+// module embeds Turso's wasm build compressed (3.6 MB) and checks its
+// sha256 when it first decompresses it. The first connection to it
+// compiles the module (seconds; more under the race detector), and caches
+// the compiled code for later processes. The build tag turso_libsql_only
+// leaves Turso's engines out (about 9 MB of binary, 7 MB stripped); a DSN
+// that selects one then fails with an error saying so. A program built
+// without cgo has no libSQL and must select Turso's engine.
+//
+// Environment:
+//
+//	TURSO_CACHE_DIR=DIR   the per-user cache of compiled and unpacked engine code
+//	                      (default: turso-go in os.UserCacheDir, e.g. ~/.cache/turso-go);
+//	                      created with mode 0700, and refused if another user may write it
+//	TURSO_CACHE_DIR=off   no cache: every process compiles Turso's wasm build anew
 //
 // # Encryption
 //
@@ -97,12 +124,14 @@
 // BeginConcurrent (or BeginTx at sql.LevelSnapshot, or any BeginTx of a
 // pool opened with _txlock=concurrent or WithBeginConcurrent) begins a
 // concurrent transaction: it reads a snapshot of the database plus its own
-// writes, blocks no other transaction while it runs, and at Commit fails
-// with an error matching ErrConflict if a row it wrote was changed by a
-// transaction that committed after its snapshot. RunConcurrent retries
-// such a transaction. The database must be in WAL mode; see
-// BeginConcurrent for what a concurrent transaction refuses, and
-// docs/CONCURRENT.md for the design.
+// writes, blocks no other transaction while it runs, and commits only if
+// its result is that of running it after every transaction committed
+// before it; otherwise it fails with an error matching ErrConflict.
+// RunConcurrent retries such a transaction. On libSQL the database must be
+// in WAL mode; Turso's engine runs its own MVCC BEGIN CONCURRENT. A
+// statement a concurrent transaction cannot run fails with an error
+// matching ErrConcurrentUnsupported; see BeginConcurrent, and
+// docs/CONCURRENT.md for what each engine guarantees.
 //
 // # Errors
 //

@@ -15,18 +15,16 @@ import (
 	"github.com/turso-go/turso/internal/drivertest"
 )
 
-// TestDriver runs the driver's behaviour suite on the default engine,
-// libSQL, which has none of the suite's gaps.
+// TestDriver runs the driver's behaviour suite on every engine.
 func TestDriver(t *testing.T) {
-	drivertest.Run(t, drivertest.Engine{Name: "libsql"})
+	drivertest.ForEach(t, drivertest.Run)
 }
 
-// TestConcurrentSuite runs the suite of concurrent transactions that both
-// engines share on libSQL, where the driver builds them on WAL.
+// TestConcurrentSuite runs the suite of concurrent transactions on every
+// engine: on libSQL the driver builds them on WAL, on Turso's engine they
+// are the engine's own, in MVCC mode.
 func TestConcurrentSuite(t *testing.T) {
-	// 10,000 transfers: the bank invariant stress test of the concurrent
-	// transactions' issue.
-	drivertest.RunConcurrent(t, drivertest.Engine{Name: "libsql", ConcurrentParams: "_journal_mode=WAL", BankTransfers: 10_000})
+	drivertest.ForEach(t, drivertest.RunConcurrent)
 }
 
 func TestEngineVersion(t *testing.T) {

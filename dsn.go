@@ -42,9 +42,9 @@ type config struct {
 
 	connInit []func(ctx context.Context, c driver.Conn) error
 
-	// shared is what the connections of one pool share for concurrent
-	// transactions (see concurrent.go).
-	shared *sharedState
+	// concurrent begins the pool's concurrent transactions, nil when the
+	// engine has none (see concurrent.go).
+	concurrent engine.ConcurrentPool
 	// funcs define Go functions and collations on every new connection
 	// (RegisterFunc, RegisterAggregate, RegisterCollation).
 	funcs []func(engine.FunctionRegistrar) error
@@ -62,7 +62,6 @@ func defaultConfig() *config {
 		busyTimeout:   5 * time.Second,
 		txLock:        "BEGIN",
 		stmtCacheSize: defaultStmtCacheSize,
-		shared:        &sharedState{},
 	}
 	c.setPragma("synchronous", "NORMAL")
 	c.setPragma("foreign_keys", "0")
@@ -90,6 +89,21 @@ func (c *config) pragma(name string) string {
 	return ""
 }
 
+// engineConfig is how the engine opens a connection of the pool.
+func (c *config) engineConfig() engine.Config {
+	return engine.Config{Path: c.path, Create: true, Mutex: c.mutex, BusyTimeout: c.busyTimeout, Key: c.key, Cipher: c.cipher}
+}
+
+// enginePragmas are the pragmas, as the engine's concurrent transactions
+// take them.
+func (c *config) enginePragmas() []engine.Pragma {
+	out := make([]engine.Pragma, len(c.pragmas))
+	for i, p := range c.pragmas {
+		out[i] = engine.Pragma{Name: p.name, Value: p.value}
+	}
+	return out
+}
+
 // setupSQL is the script of pragmas run on every new connection.
 func (c *config) setupSQL() string {
 	var b strings.Builder
@@ -107,10 +121,33 @@ var sqliteURIParams = map[string]bool{
 }
 
 // dsnParam describes one driver parameter: its names and how it applies.
+// apply's error says what is wrong with the value, without the "turso:"
+// prefix and without the value, which the caller adds unless the
+// parameter is secret.
 type dsnParam struct {
-	names []string
-	apply func(c *config, value string) error
+	names  []string
+	apply  func(c *config, value string) error
+	secret bool // never show the value (_key)
 }
+
+// paramError is the error of a DSN parameter or option with a bad value.
+type paramError struct {
+	kind   string // "DSN parameter" or "option"
+	name   string // the DSN parameter's name
+	value  string
+	secret bool
+	err    error
+}
+
+func (e *paramError) Error() string {
+	what := fmt.Sprintf("%s=%q", e.name, e.value)
+	if e.secret {
+		what = e.name + " (value not shown)"
+	}
+	return fmt.Sprintf("turso: invalid %s %s: %v", e.kind, what, e.err)
+}
+
+func (e *paramError) Unwrap() error { return e.err }
 
 // pragmaParam is a parameter that sets a pragma to one of the given values
 // (matched case-insensitively), or, with values nil, to a boolean.
@@ -184,29 +221,9 @@ var dsnParams = []dsnParam{
 		c.stmtCacheSize = n
 		return nil
 	}},
-	{names: []string{"_key"}, apply: func(c *config, v string) error { return c.setKey([]byte(v)) }},
+	{names: []string{"_key"}, apply: func(c *config, v string) error { return c.setKey([]byte(v)) }, secret: true},
 	{names: []string{"_cipher"}, apply: func(c *config, v string) error { return c.setCipher(v) }},
-	{names: []string{"_engine"}, apply: func(c *config, v string) error {
-		name := strings.ToLower(v)
-		if name == "libsql" {
-			c.engine = ""
-			return nil
-		}
-		if _, ok := engine.Lookup(name); !ok {
-			var have []string
-			if defaultEngine != nil {
-				have = append(have, "libsql")
-			}
-			have = append(have, engine.Registered()...)
-			hint := ""
-			if name == "turso" {
-				hint = `; the turso engine needs import _ "github.com/turso-go/turso/tursowasm"`
-			}
-			return fmt.Errorf("unknown engine %q (this build has: %s%s)", v, strings.Join(have, ", "), hint)
-		}
-		c.engine = name
-		return nil
-	}},
+	{names: []string{"_engine"}, apply: func(c *config, v string) error { return c.setEngine(v) }},
 	pragmaParam("auto_vacuum", []string{"none", "full", "incremental", "0", "1", "2"}, "_auto_vacuum", "_vacuum"),
 	pragmaParam("case_sensitive_like", nil, "_case_sensitive_like", "_cslike"),
 	pragmaParam("defer_foreign_keys", nil, "_defer_foreign_keys", "_defer_fk"),
@@ -240,8 +257,30 @@ var dsnParams = []dsnParam{
 	}},
 }
 
-// beginConcurrent begins an MVCC transaction (_txlock=concurrent), which
-// only the turso engine has.
+// setEngine selects the engine named name (_engine, WithEngine).
+func (c *config) setEngine(name string) error {
+	name = strings.ToLower(name)
+	if name == "libsql" {
+		c.engine = ""
+		return nil
+	}
+	if _, _, ok := engine.Lookup(name); ok {
+		c.engine = name
+		return nil
+	}
+	if tursoExcluded && strings.HasPrefix(name, "turso") {
+		return engine.ErrTursoExcluded
+	}
+	var have []string
+	if defaultEngine != nil {
+		have = append(have, "libsql")
+	}
+	have = append(have, engine.Registered()...)
+	return fmt.Errorf("unknown engine (this build has: %s)", strings.Join(have, ", "))
+}
+
+// beginConcurrent stands for _txlock=concurrent: every read-write
+// transaction at the default level is a concurrent one (concurrent.go).
 const beginConcurrent = "BEGIN CONCURRENT"
 
 // parseTxLock maps a _txlock value to the statement that begins a
@@ -266,12 +305,11 @@ func parseDSN(c *config, dsn string) error {
 	if dsn == "" {
 		return fmt.Errorf("turso: empty data source name (use a file path or :memory:)")
 	}
-	path, query, hasQuery := strings.Cut(dsn, "?")
+	path, query, _ := strings.Cut(dsn, "?")
 	isURI := strings.HasPrefix(path, "file:")
-	params, err := url.ParseQuery(query)
-	if hasQuery && err != nil {
-		// The query is not echoed: it may hold _key.
-		return fmt.Errorf("turso: malformed DSN parameters: %v", err)
+	params, err := parseQuery(query)
+	if err != nil {
+		return err
 	}
 	// Driver parameters, in the fixed order of dsnParams.
 	for _, p := range dsnParams {
@@ -281,7 +319,7 @@ func parseDSN(c *config, dsn string) error {
 				continue
 			}
 			if err := p.apply(c, vals[len(vals)-1]); err != nil {
-				return fmt.Errorf("turso: invalid DSN parameter %s=%q: %v", name, vals[len(vals)-1], err)
+				return &paramError{kind: "DSN parameter", name: name, value: vals[len(vals)-1], secret: p.secret, err: err}
 			}
 			delete(params, name)
 		}
@@ -309,6 +347,31 @@ func parseDSN(c *config, dsn string) error {
 		c.path = u.String()
 	}
 	return nil
+}
+
+// parseQuery parses a DSN's parameters as url.ParseQuery does, with
+// errors that name the parameter and never show a value (it may be the
+// encryption key).
+func parseQuery(query string) (url.Values, error) {
+	params := url.Values{}
+	for query != "" {
+		var pair string
+		pair, query, _ = strings.Cut(query, "&")
+		if pair == "" {
+			continue
+		}
+		k, v, _ := strings.Cut(pair, "=")
+		name, err := url.QueryUnescape(k)
+		if err != nil || strings.Contains(k, ";") {
+			return nil, fmt.Errorf("turso: malformed DSN: a parameter name is not URL-escaped (%%XX escapes, no semicolon)")
+		}
+		value, err := url.QueryUnescape(v)
+		if err != nil || strings.Contains(v, ";") {
+			return nil, fmt.Errorf("turso: malformed DSN parameter %q: its value (not shown) is not URL-escaped (%%XX escapes, no semicolon: %%3B)", name)
+		}
+		params[name] = append(params[name], value)
+	}
+	return params, nil
 }
 
 // parseBool reads a boolean as SQLite's pragmas do.

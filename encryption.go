@@ -3,6 +3,7 @@ package turso
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -36,19 +37,29 @@ var ErrNotADatabase error = &sentinel{code: CodeNotADB, text: "turso: file is no
 // encrypted. An existing plain file stays plain (and unreadable with a
 // key): encrypt it with Rekey. The journal and the WAL are encrypted too.
 func WithEncryptionKey(key []byte) Option {
-	return func(c *config) error { return c.setKey(key) }
+	return func(c *config) error {
+		if err := c.setKey(key); err != nil {
+			return fmt.Errorf("turso: WithEncryptionKey: %w", err)
+		}
+		return nil
+	}
 }
 
 // WithCipher chooses the cipher scheme of an encrypted database (DSN:
 // _cipher; default DefaultCipher). It takes effect only with a key.
 func WithCipher(name string) Option {
-	return func(c *config) error { return c.setCipher(name) }
+	return func(c *config) error {
+		if err := c.setCipher(name); err != nil {
+			return fmt.Errorf("turso: WithCipher(%q): %w", name, err)
+		}
+		return nil
+	}
 }
 
 // setKey records the encryption key.
 func (c *config) setKey(key []byte) error {
 	if len(key) == 0 {
-		return fmt.Errorf("turso: empty encryption key")
+		return errors.New("empty encryption key")
 	}
 	c.key = append([]byte(nil), key...)
 	return nil
@@ -62,7 +73,7 @@ func (c *config) setCipher(name string) error {
 			return nil
 		}
 	}
-	return fmt.Errorf("turso: unknown cipher %q (want one of %s)", name, strings.Join(ciphers, ", "))
+	return fmt.Errorf("unknown cipher (want one of %s)", strings.Join(ciphers, ", "))
 }
 
 // Rekey re-encrypts the main database of c with newKey, or decrypts it when

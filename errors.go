@@ -75,6 +75,7 @@ const (
 	CodeMismatch   = engine.CodeMismatch
 	CodeMisuse     = engine.CodeMisuse
 	CodeRange      = engine.CodeRange
+	CodeAuth       = engine.CodeAuth
 	CodeNotADB     = engine.CodeNotADB
 
 	CodeConstraintCheck      = CodeConstraint | 1<<8
@@ -113,16 +114,24 @@ var (
 
 // errNoDefaultEngine is returned for a connection to the libSQL engine in
 // a program built without cgo.
-var errNoDefaultEngine = errors.New(`turso: this program was built without cgo, so it has no libSQL engine; use Turso's engine: import _ "github.com/turso-go/turso/tursowasm" and _engine=turso`)
+var errNoDefaultEngine = errors.New(`turso: this program was built without cgo, so it has no libSQL engine; select Turso's engine, which is pure Go, with _engine=turso in the DSN or turso.WithEngine("turso")`)
 
 // errClosed is returned when a closed connection, statement or result set
 // is used.
 var errClosed = errors.New("turso: use of a closed connection, statement or rows")
 
 // wrapErr turns an engine failure into an *Error carrying the SQL that
-// failed, inside a *ConflictError when the engine reports a conflict of a
-// concurrent transaction. Other errors pass through unchanged.
+// failed, and the conflict of a concurrent transaction into a
+// *ConflictError. Other errors pass through unchanged.
 func wrapErr(err error, sql string) error {
+	var ce *engine.ConflictError
+	if errors.As(err, &ce) {
+		out := &ConflictError{Table: ce.Table, RowID: ce.RowID, reason: ce.Reason}
+		if ce.Err != nil {
+			out.Err = toError(ce.Err, sql)
+		}
+		return out
+	}
 	var ee *engine.Error
 	if !errors.As(err, &ee) {
 		if errors.Is(err, engine.ErrClosed) {
@@ -130,11 +139,12 @@ func wrapErr(err error, sql string) error {
 		}
 		return err
 	}
-	e := &Error{Code: ee.Code, ExtendedCode: ee.ExtendedCode, SystemErrno: ee.SystemErrno, Message: ee.Message, SQL: sql}
-	if ee.Conflict {
-		return &ConflictError{Err: e}
-	}
-	return e
+	return toError(ee, sql)
+}
+
+// toError converts an engine's *engine.Error.
+func toError(ee *engine.Error, sql string) *Error {
+	return &Error{Code: ee.Code, ExtendedCode: ee.ExtendedCode, SystemErrno: ee.SystemErrno, Message: ee.Message, SQL: sql}
 }
 
 // ctxErr returns the context's error in place of err when the context ended

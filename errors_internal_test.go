@@ -21,8 +21,12 @@ func TestWrapErrConflict(t *testing.T) {
 		isNot    []error
 		text     string // in Error()
 	}{
-		{"engine conflict", &engine.Error{Code: CodeBusy, ExtendedCode: CodeBusy | 2<<8, Message: "Write-write conflict", Conflict: true},
+		{"engine conflict", &engine.ConflictError{Err: &engine.Error{Code: CodeBusy, ExtendedCode: CodeBusy | 2<<8, Message: "Write-write conflict"}},
 			true, []error{ErrConflict, ErrBusy}, nil, "Write-write conflict"},
+		{"row conflict on a constraint", &engine.ConflictError{Table: "t", RowID: 3, Err: &engine.Error{Code: CodeConstraint, ExtendedCode: CodeConstraintUnique, Message: "UNIQUE constraint failed: t.u"}},
+			true, []error{ErrConflict, ErrConstraint, ErrConstraintUnique}, []error{ErrBusy}, "row 3 of table t"},
+		{"refused", &engine.Error{Code: CodeAuth, ExtendedCode: CodeAuth, Message: "turso: schema changes are not supported inside a concurrent transaction"},
+			false, []error{ErrConcurrentUnsupported}, []error{ErrConflict, ErrConstraint}, "schema changes"},
 		{"busy", &engine.Error{Code: CodeBusy, ExtendedCode: CodeBusy, Message: "database is locked"},
 			false, []error{ErrBusy}, []error{ErrConflict}, "database is locked"},
 		{"constraint", &engine.Error{Code: CodeConstraint, ExtendedCode: CodeConstraintUnique, Message: "UNIQUE constraint failed: t.u"},
@@ -51,13 +55,14 @@ func TestWrapErrConflict(t *testing.T) {
 			}
 			if tt.conflict {
 				var e *Error
-				if !errors.As(err, &e) || e.SQL != "UPDATE t SET x = 1" || ce.Table != "" {
-					t.Errorf("conflict %#v: want the engine's *Error with the SQL, no table", ce)
+				if !errors.As(err, &e) || e.SQL != "UPDATE t SET x = 1" {
+					t.Errorf("conflict %#v: want the engine's *Error with the SQL", ce)
 				}
 			}
 		})
 	}
-	// The driver's own conflicts (libSQL) wrap nothing.
+	// The driver's own conflicts (libSQL) on a row or the schema wrap
+	// nothing.
 	for _, ce := range []*ConflictError{{Table: "acct", RowID: 7}, {}} {
 		if ce.Unwrap() != nil || !errors.Is(ce, ErrConflict) || errors.Is(ce, ErrBusy) {
 			t.Errorf("%v: Unwrap %v, want nil; must match ErrConflict only", ce, ce.Unwrap())

@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+
+	"github.com/turso-go/turso/internal/engine"
 )
 
 // ErrNotSupported is returned by the engine-feature helpers (Backup,
@@ -38,11 +40,17 @@ func withConn(ctx context.Context, c *sql.Conn, fn func(tc *conn) error) error {
 }
 
 // engineFeature returns c's engine connection as the optional interface T,
-// or an error wrapping ErrNotSupported that names the feature.
+// or an error wrapping ErrNotSupported that names the feature. While a
+// concurrent transaction runs on c, only its hooks may be set: the other
+// features act on the database outside the transaction.
 func engineFeature[T any](c *conn, feature string) (T, error) {
 	f, ok := c.ec.(T)
 	if !ok {
 		return f, fmt.Errorf("%w: %s", ErrNotSupported, feature)
+	}
+	if _, hooks := any((*T)(nil)).(*engine.Hooker); c.concurrentTx != nil && !hooks {
+		var zero T
+		return zero, fmt.Errorf("%w: %s while a concurrent transaction runs on the connection", ErrNotSupported, feature)
 	}
 	return f, nil
 }

@@ -59,17 +59,22 @@ func (t *tx) begin() error {
 	return nil
 }
 
-// end marks the transaction over and lifts a read-only transaction's
-// query_only.
+// end marks the transaction over.
 func (t *tx) end() {
 	t.done = true
-	t.c.inTx, t.c.aborted = false, nil
-	if t.c.readOnlyTx {
-		t.c.readOnlyTx = false
-		restore := t.c.cfg.pragma("query_only")
+	t.c.endTx()
+}
+
+// endTx notes that the running transaction (a tx or a ccTx) is over and
+// lifts a read-only transaction's query_only.
+func (c *conn) endTx() {
+	c.inTx, c.aborted, c.concurrentTx = false, nil, nil
+	if c.readOnlyTx {
+		c.readOnlyTx = false
+		restore := c.cfg.pragma("query_only")
 		if restore == "" {
 			restore = "0"
 		}
-		t.c.execSimple(context.Background(), "PRAGMA query_only = "+restore)
+		c.execSimple(context.Background(), "PRAGMA query_only = "+restore)
 	}
 }

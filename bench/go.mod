@@ -29,7 +29,6 @@ require (
 	github.com/ncruces/go-strftime v1.1.0 // indirect
 	github.com/ncruces/julianday v1.0.0 // indirect
 	github.com/remyoudompheng/bigfft v0.0.0-20230129092748-24d4a6f8daec // indirect
-	github.com/turso-go/turso/tursowasm v0.0.0
 	golang.org/x/exp v0.0.0-20230515195305-f3d0a9c9a5cc // indirect
 	golang.org/x/image v0.30.0 // indirect
 	golang.org/x/sys v0.49.0 // indirect
@@ -40,5 +39,3 @@ require (
 )
 
 replace github.com/turso-go/turso => ../
-
-replace github.com/turso-go/turso/tursowasm => ../tursowasm

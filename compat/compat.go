@@ -2,22 +2,23 @@
 // sqllogictest corpus run against turso and mattn/go-sqlite3 (see package
 // slt and the commands under compat/cmd), and Go-level behaviour cases
 // compared between the two drivers (package behave). The report adds a
-// third column, the turso driver on Turso's own engine (_engine=turso),
-// whose command lives in the tursowasm module, which links that engine
-// and which this module cannot require.
+// third column, the turso driver on Turso's own engine (_engine=turso).
 //
-// The two drivers cannot be linked into one binary (both define the
-// sqlite3_* symbols), so every command and test binary links one of them:
+// compat is a module of its own, so that the driver's module does not
+// require mattn/go-sqlite3; its go.mod replaces the driver with the
+// repository's. The two drivers cannot be linked into one binary (both
+// define the sqlite3_* symbols), so every command and test binary links
+// one of them. In the compat directory:
 //
-//	go run ./compat/cmd/slt-turso [-json FILE] [-q] [-v] [PATH...]  # corpus on turso
-//	go run ./compat/cmd/slt-mattn [-json FILE] [-q] [-v] [PATH...]  # corpus on mattn
-//	go run ./compat/cmd/report                 # all three, side by side, into compat/RESULTS.md
-//	cd tursowasm && go run ./cmd/slt-turso-engine [...]  # corpus on turso, _engine=turso
-//	go run ./compat/cmd/behave-turso           # behaviour cases on turso
-//	go run ./compat/cmd/behave-mattn > compat/behave/testdata/mattn.golden
-//	go test ./compat/...                       # runner tests, corpus and behaviour on turso
-//	go test -short ./compat/...                # corpus limited to select1-5 and evidence/
-//	go test -tags mattn ./compat/corpus ./compat/behave  # the same on mattn
+//	go run ./cmd/slt-turso [-json FILE] [-q] [-v] [PATH...]         # corpus on turso
+//	go run ./cmd/slt-mattn [-json FILE] [-q] [-v] [PATH...]         # corpus on mattn
+//	go run ./cmd/slt-turso-engine [-json FILE] [-q] [-v] [PATH...]  # corpus on turso, _engine=turso
+//	go run ./cmd/report                 # all three, side by side, into compat/RESULTS.md
+//	go run ./cmd/behave-turso           # behaviour cases on turso (behave-turso-engine: _engine=turso)
+//	go run ./cmd/behave-mattn > behave/testdata/mattn.golden
+//	go test ./...                       # runner tests, corpus and behaviour on turso
+//	go test -short ./...                # corpus limited to select1-5 and evidence/
+//	go test -tags mattn ./corpus ./behave  # the same on mattn
 //
 // PATH defaults to the corpus, found at $SLT_CORPUS or shared/sqllogictest
 // in an ancestor of the working directory (../shared/sqllogictest from the

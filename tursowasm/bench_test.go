@@ -1,11 +1,11 @@
+//go:build !turso_libsql_only
+
 package tursowasm_test
 
 import (
 	"database/sql"
 	"path/filepath"
 	"testing"
-
-	"github.com/turso-go/turso/tursowasm"
 )
 
 // engines are the DSN suffixes the benchmarks compare.
@@ -17,9 +17,6 @@ var engines = []struct{ name, params string }{
 // benchDB opens a database with 1000 rows on engine params.
 func benchDB(b *testing.B, params string) *sql.DB {
 	b.Helper()
-	if !tursowasm.Available() {
-		b.Skip("the Turso wasm is not built in: run sh tursowasm/fetch.sh")
-	}
 	db, err := sql.Open("turso", filepath.Join(b.TempDir(), "bench.db")+params)
 	if err != nil {
 		b.Fatal(err)

@@ -1,4 +1,4 @@
-//go:build !cgo
+//go:build !cgo && !turso_libsql_only
 
 package tursowasm_test
 
@@ -22,7 +22,7 @@ func TestPureGoBuild(t *testing.T) {
 		t.Errorf("EngineVersion() = %q", v)
 	}
 	if !tursowasm.Available() {
-		t.Skip("the Turso wasm is not built in: run sh tursowasm/fetch.sh")
+		t.Fatal("Available() = false in a build with Turso's engine")
 	}
 	db, err := sql.Open("turso", filepath.Join(t.TempDir(), "p.db")+"?_engine=turso")
 	if err != nil {

@@ -1,3 +1,5 @@
+//go:build !turso_libsql_only
+
 package tursowasm_test
 
 import (

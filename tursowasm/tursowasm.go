@@ -1,65 +1,50 @@
-// Package tursowasm links Turso's own database engine into the turso
-// driver as the engine named "turso". Import it for its side effect and
-// select the engine per DSN or option:
+// Package tursowasm names the WebAssembly build of Turso's own database
+// engine (the Rust rewrite of SQLite) in the turso driver.
 //
-//	import _ "github.com/turso-go/turso/tursowasm"
+// Importing it is not needed: package turso itself registers Turso's
+// engines, so that
+//
+//	import _ "github.com/turso-go/turso"
 //
 //	db, err := sql.Open("turso", "app.db?_engine=turso")
 //
-// The engine is the WebAssembly build of Turso (the Rust rewrite of
-// SQLite) from npm @tursodatabase/database-wasm 0.7.2, run in pure Go
-// under wazero. This package embeds that file (wasm/turso.wasm32-wasi.wasm,
-// MIT, see LICENSE-turso), which is not committed: sh tursowasm/fetch.sh
-// downloads it and checks its sha256. Built without it, the package still
-// registers the engine, and opening a connection fails with an error that
-// says so.
+// works in any program, with or without cgo. "turso" selects the best
+// build of Turso's engine the program has; EngineName ("turso-wasm")
+// selects this one. The package remains for programs that imported it
+// for its side effect, which importing package turso now has.
 //
-// The module is compiled on the first connection (several seconds) and
-// then shared by every connection of the process.
+// The engine is the WebAssembly build from npm @tursodatabase/database-wasm
+// 0.7.2 (MIT), run in pure Go under wazero. The driver's module ships it
+// gzip-compressed (3.6 MB) with its source, sha256 and license; it is
+// decompressed, verified and compiled on the first connection that uses
+// it (several seconds), then shared by every connection of the process.
+// The compiled code is cached per user (TURSO_CACHE_DIR, see package
+// turso), so that later processes start in a fraction of that time.
+//
+// A program built with -tags turso_libsql_only leaves Turso's engines out
+// (the compressed module, wazero and the N-API host: about 9 MB of a
+// binary, 7 MB stripped):
+// Available then reports false, and a DSN that selects the engine fails
+// with an error matching ErrNoWasm.
 package tursowasm
 
 import (
-	"embed"
-	"errors"
-
+	_ "github.com/turso-go/turso" // registers the engines
 	"github.com/turso-go/turso/internal/engine"
-	"github.com/turso-go/turso/internal/tursowasm"
 )
 
-// wasmFile is the embedded module's path in files.
-const wasmFile = "wasm/turso.wasm32-wasi.wasm"
+// EngineName is the name of the WebAssembly build of Turso's engine for
+// the DSN (_engine=turso-wasm) and turso.WithEngine.
+const EngineName = "turso-wasm"
 
-// files holds the module when it was fetched before the build, and the
-// directory's README either way (go:embed needs a match).
-//
-//go:embed wasm
-var files embed.FS
+// ErrNoWasm is matched (errors.Is) by the error of a DSN or option that
+// selects Turso's engine in a program built with -tags turso_libsql_only.
+var ErrNoWasm = engine.ErrTursoExcluded
 
-// EngineName is the engine's name for the DSN (_engine=turso) and
-// turso.WithEngine.
-const EngineName = "turso"
-
-// ErrNoWasm is returned by every connection attempt when the package was
-// built without the wasm file.
-var ErrNoWasm = errors.New("turso engine: tursowasm was built without " + wasmFile + " (run: sh tursowasm/fetch.sh)")
-
-// Available reports whether the package was built with the engine's wasm.
+// Available reports whether the program has the engine: it does unless it
+// was built with -tags turso_libsql_only. It neither decompresses nor
+// copies the module.
 func Available() bool {
-	_, err := files.ReadFile(wasmFile)
-	return err == nil
+	_, _, ok := engine.Lookup(EngineName)
+	return ok
 }
-
-func init() {
-	wasm, err := files.ReadFile(wasmFile)
-	if err != nil {
-		engine.Register(EngineName, missing{})
-		return
-	}
-	engine.Register(EngineName, tursowasm.New(wasm))
-}
-
-// missing is the engine registered when the wasm was not embedded.
-type missing struct{}
-
-func (missing) Open(engine.Config) (engine.Conn, error) { return nil, ErrNoWasm }
-func (missing) Version() string                         { return "turso (not built in)" }

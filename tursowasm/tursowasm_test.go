@@ -1,10 +1,11 @@
+//go:build !turso_libsql_only
+
 package tursowasm_test
 
 import (
 	"bytes"
 	"database/sql"
 	"errors"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -16,9 +17,6 @@ import (
 // openDB opens a database on the turso engine in a temporary directory.
 func openDB(t *testing.T, params string) (*sql.DB, string) {
 	t.Helper()
-	if !tursowasm.Available() {
-		t.Skip("the Turso wasm is not built in: run sh tursowasm/fetch.sh")
-	}
 	path := filepath.Join(t.TempDir(), "test.db")
 	db, err := sql.Open("turso", path+"?_engine=turso"+params)
 	if err != nil {
@@ -76,14 +74,6 @@ func TestRoundTrip(t *testing.T) {
 	}
 }
 
-func TestMain(m *testing.M) {
-	// Share compiled code between test runs (see internal/tursowasm).
-	if os.Getenv("TURSO_WASM_CACHE_DIR") == "" {
-		os.Setenv("TURSO_WASM_CACHE_DIR", filepath.Join(os.TempDir(), "turso-go-wasm-cache"))
-	}
-	os.Exit(m.Run())
-}
-
 // TestTxLockConcurrent runs two BEGIN CONCURRENT transactions through
 // database/sql: disjoint writes both commit, writes to one row conflict
 // and the loser fails with an error that matches ErrConflict, and ErrBusy
@@ -130,30 +120,43 @@ func TestTxLockConcurrent(t *testing.T) {
 	}
 }
 
+// TestEngineSelection checks the engine names: "turso" and "turso-wasm"
+// (EngineName) both select Turso's engine, in any case, through the DSN
+// and WithEngine, with nothing but package turso imported (this package
+// adds nothing to it); an unknown name fails and lists the names the
+// build has.
 func TestEngineSelection(t *testing.T) {
-	// On libSQL (when built in: cgo), the driver runs concurrent
-	// transactions itself.
-	if _, err := turso.NewConnector("x.db"); err == nil {
-		if _, err := turso.NewConnector("x.db?_txlock=concurrent"); err != nil {
-			t.Errorf("_txlock=concurrent on libsql: %v", err)
-		}
-	}
-	if _, err := turso.NewConnector("x.db?_engine=nosuch"); err == nil {
-		t.Error("unknown engine accepted")
-	}
 	if !tursowasm.Available() {
-		t.Skip("the Turso wasm is not built in: run sh tursowasm/fetch.sh")
+		t.Fatal("Available() = false in a build with Turso's engine")
 	}
-	c, err := turso.NewConnector(filepath.Join(t.TempDir(), "o.db"), turso.WithEngine("turso"))
-	if err != nil {
-		t.Fatal(err)
+	if tursowasm.EngineName != "turso-wasm" {
+		t.Errorf("EngineName = %q", tursowasm.EngineName)
 	}
-	db := sql.OpenDB(c)
-	defer db.Close()
-	// Only the turso engine knows the mvcc journal mode (libSQL would
-	// answer with its current mode).
-	var mode string
-	if err := db.QueryRow("PRAGMA journal_mode = mvcc").Scan(&mode); err != nil || mode != "mvcc" {
-		t.Errorf("journal_mode = %q, %v; want mvcc", mode, err)
+	_, err := turso.NewConnector("x.db?_engine=nosuch")
+	if err == nil || !strings.Contains(err.Error(), "turso, turso-wasm") {
+		t.Errorf("unknown engine: %v, want the list of engines", err)
+	}
+	for _, c := range []struct {
+		dsn  string
+		opts []turso.Option
+	}{
+		{dsn: "?_engine=turso"},
+		{dsn: "?_engine=TURSO"},
+		{dsn: "?_engine=" + tursowasm.EngineName},
+		{opts: []turso.Option{turso.WithEngine("turso")}},
+		{opts: []turso.Option{turso.WithEngine("turso-wasm")}},
+	} {
+		c1, err := turso.NewConnector(filepath.Join(t.TempDir(), "o.db")+c.dsn, c.opts...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		db := sql.OpenDB(c1)
+		// Only Turso's engine knows the mvcc journal mode (libSQL would
+		// answer with its current mode).
+		var mode string
+		if err := db.QueryRow("PRAGMA journal_mode = mvcc").Scan(&mode); err != nil || mode != "mvcc" {
+			t.Errorf("%s %d options: journal_mode = %q, %v; want mvcc", c.dsn, len(c.opts), mode, err)
+		}
+		db.Close()
 	}
 }

@@ -9,7 +9,7 @@
 // Every case prints deterministic lines "case/key: result". The output of
 // mattn/go-sqlite3 is the reference, kept in testdata/mattn.golden:
 //
-//	go run ./compat/cmd/behave-mattn > compat/behave/testdata/mattn.golden
+//	cd compat && go run ./cmd/behave-mattn > behave/testdata/mattn.golden
 //
 // and the package's test checks turso's output against it, apart from the
 // documented exceptions listed in the test.

@@ -26,7 +26,7 @@ func readGolden(t *testing.T) string {
 	t.Helper()
 	data, err := os.ReadFile(goldenPath)
 	if err != nil {
-		t.Fatalf("%v (regenerate with: go run ./compat/cmd/behave-mattn > compat/behave/%s)", err, goldenPath)
+		t.Fatalf("%v (regenerate with: cd compat && go run ./cmd/behave-mattn > behave/%s)", err, goldenPath)
 	}
 	return string(data)
 }

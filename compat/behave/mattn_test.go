@@ -13,6 +13,6 @@ import (
 func TestMattnGolden(t *testing.T) {
 	diffs, _ := Compare(readGolden(t), runDriver(t, "sqlite3"), nil)
 	for _, d := range diffs {
-		t.Errorf("golden out of date (go run ./compat/cmd/behave-mattn > compat/behave/testdata/mattn.golden): %s", d)
+		t.Errorf("golden out of date (cd compat && go run ./cmd/behave-mattn > behave/testdata/mattn.golden): %s", d)
 	}
 }

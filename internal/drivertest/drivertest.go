@@ -1,9 +1,9 @@
 // Package drivertest is the turso driver's behaviour test suite, written
-// once and run on every engine: the root package's tests run it on libSQL,
-// the tursowasm module's tests on Turso's own engine.
+// once and run on every engine of Engines (engines.go), and the helpers
+// the driver's tests share:
 //
 //	func TestDriver(t *testing.T) {
-//		drivertest.Run(t, drivertest.Engine{Name: "turso", Params: "_engine=turso", Gaps: ...})
+//		drivertest.ForEach(t, drivertest.Run)
 //	}
 //
 // Everything goes through database/sql and the driver's exported API, so

@@ -1,11 +1,18 @@
 // Package engine is the boundary between the turso database/sql driver and
 // the database engines beneath it.
 //
-// The root package speaks only to these interfaces; each engine (today the
-// libSQL C library, see package internal/libsql) implements them. The
-// boundary is deliberately small and row-oriented: one call binds all
-// arguments, one call steps and exposes a whole row, so an engine can serve
-// each of those with a single crossing into foreign code.
+// The root package speaks only to these interfaces; each engine implements
+// them: libSQL, the C library, in package internal/libsql, and Turso's own
+// engine in package internal/tursowasm. The boundary is deliberately small
+// and row-oriented: one call binds all arguments, one call steps and
+// exposes a whole row, so an engine can serve each of those with a single
+// crossing into foreign code.
+//
+// What only some engines offer is an optional interface that the driver
+// finds with a type assertion, as database/sql/driver does it: Go
+// functions (FunctionRegistrar), hooks, backup, serialization, checkpoints,
+// encryption (extensions.go), and concurrent transactions
+// (ConcurrentEngine, concurrent.go).
 //
 // Concurrency: a Conn and its Stmts are used by one goroutine at a time
 // (database/sql guarantees this per driver connection). The only exception
@@ -65,11 +72,6 @@ type Config struct {
 	// engine without encryption refuses a key.
 	Key    []byte
 	Cipher string
-	// NoTriggers opens the connection with triggers disabled: its writes
-	// fire no trigger (concurrent transactions apply their row images on
-	// such a connection, since the images already hold the triggers'
-	// effects).
-	NoTriggers bool
 }
 
 // Engine opens connections to databases.
@@ -152,45 +154,4 @@ type Stmt interface {
 
 	// Close finalizes the statement. Closing twice is harmless.
 	Close() error
-}
-
-// RowRef names one row of a rowid table of the main database.
-type RowRef struct {
-	Table string
-	RowID int64
-}
-
-// OverlayEngine is implemented by engines that can run a transaction over a
-// snapshot of a database without locking the database: the mechanism of
-// concurrent transactions.
-type OverlayEngine interface {
-	Engine
-	// OpenOverlay returns an overlay connection whose database is the
-	// snapshot that reader (a connection of this engine to a database in
-	// WAL mode, with pages of pageSize bytes) sees inside its read
-	// transaction, plus the overlay's own writes, which it keeps in memory
-	// and never writes to the file. setup (pragmas) runs once on the
-	// overlay's first Begin. The overlay uses reader from the goroutine
-	// that uses the overlay; reader must outlive it.
-	OpenOverlay(reader Conn, pageSize int, setup string) (Overlay, error)
-}
-
-// Overlay is a connection over a snapshot (see OverlayEngine).
-type Overlay interface {
-	Conn
-	// Begin attaches the overlay to reader's current read transaction,
-	// whose database has npages pages and the given schema version, begins
-	// a transaction and starts recording the rows it writes. Writes to
-	// tables the overlay cannot track (WITHOUT ROWID, virtual, shadow, and
-	// those using REPLACE conflict resolution) and schema changes are
-	// refused with an error saying so.
-	Begin(npages int, schemaVersion int64) error
-	// Written returns the rows of the main database that the transaction
-	// inserted, updated or deleted since Begin (also through triggers,
-	// foreign key actions and rolled-back savepoints), each once, in order
-	// of first write.
-	Written() []RowRef
-	// End rolls the overlay's transaction back and drops its pages. The
-	// overlay can Begin again on a new snapshot.
-	End() error
 }

@@ -49,12 +49,6 @@ type Error struct {
 	SystemErrno syscall.Errno
 	// Message is the engine's description of the failure.
 	Message string
-	// Conflict marks a write-write conflict of a concurrent transaction
-	// that the engine detected itself (its own BEGIN CONCURRENT): another
-	// transaction wrote a row this one wrote. The engine has rolled the
-	// losing transaction back whole. The driver reports such an error as
-	// a conflict (turso.ErrConflict); Code stays the engine's (busy).
-	Conflict bool
 }
 
 // Error returns the engine's message.

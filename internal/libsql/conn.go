@@ -28,6 +28,14 @@ type conn struct {
 	// hooks.go); nil until a hook is set.
 	hooks       *hookSet
 	hooksHandle cgo.Handle
+	// cc is the state of the connection's concurrent transactions
+	// (concurrent.go), nil until the first begins. While one runs, the
+	// connection's statements run on cc's overlay.
+	cc *concurrent
+	// interruptOverlay, guarded by mu, is the overlay connection that
+	// Interrupt interrupts instead of db while a concurrent transaction
+	// runs.
+	interruptOverlay *conn
 }
 
 var _ engine.Conn = (*conn)(nil)
@@ -39,13 +47,30 @@ func (c *conn) Prepare(sql string) (engine.Stmt, string, error) {
 	if sql == "" {
 		return nil, "", nil
 	}
+	if c.cc.running() {
+		return c.cc.prepare(sql)
+	}
+	s, rest, err := compileOn(c.db, sql)
+	if err != nil || s == nil {
+		return nil, rest, err
+	}
+	st, err := c.newStmt(s, c.db, sql[:len(sql)-len(rest)])
+	if err != nil {
+		return nil, "", err
+	}
+	return st, rest, nil
+}
+
+// compileOn compiles the first statement of sql on db, returning nil when
+// sql holds none, and the rest of sql.
+func compileOn(db *C.sqlite3, sql string) (*C.sqlite3_stmt, string, error) {
 	csql := C.CString(sql)
 	defer C.free(unsafe.Pointer(csql))
 	var s *C.sqlite3_stmt
 	var tail *C.char
-	rc := C.sqlite3_prepare_v3(c.db, csql, C.int(len(sql)), C.SQLITE_PREPARE_PERSISTENT, &s, &tail)
+	rc := C.sqlite3_prepare_v3(db, csql, C.int(len(sql)), C.SQLITE_PREPARE_PERSISTENT, &s, &tail)
 	if rc != C.SQLITE_OK {
-		return nil, "", lastError(c.db)
+		return nil, "", lastError(db)
 	}
 	rest := ""
 	if tail != nil {
@@ -56,20 +81,26 @@ func (c *conn) Prepare(sql string) (engine.Stmt, string, error) {
 	if strings.TrimSpace(rest) == "" {
 		rest = ""
 	}
-	if s == nil {
-		return nil, rest, nil
-	}
-	st, err := newStmt(c, s, sql[:len(sql)-len(rest)])
+	return s, rest, nil
+}
+
+// newStmt wraps s, compiled on db (c's own or its overlay's), as a
+// statement of c.
+func (c *conn) newStmt(s *C.sqlite3_stmt, db *C.sqlite3, sql string) (*stmt, error) {
+	st, err := newStmt(c, s, db, sql)
 	if err != nil {
-		return nil, "", err
+		return nil, err
 	}
 	c.stmts[st] = struct{}{}
-	return st, rest, nil
+	return st, nil
 }
 
 func (c *conn) Exec(sql string) error {
 	if c.db == nil {
 		return engine.ErrClosed
+	}
+	if c.cc.running() {
+		return c.cc.exec(sql)
 	}
 	csql := C.CString(sql)
 	defer C.free(unsafe.Pointer(csql))
@@ -79,29 +110,54 @@ func (c *conn) Exec(sql string) error {
 	return nil
 }
 
+// live is the database connection that runs c's statements: c's own, or
+// its overlay's while a concurrent transaction runs.
+func (c *conn) live() *C.sqlite3 {
+	if c.cc.running() {
+		return c.cc.ov.c.db
+	}
+	return c.db
+}
+
 func (c *conn) Changes() int64 {
 	if c.db == nil {
 		return 0
 	}
-	return int64(C.sqlite3_changes64(c.db))
+	return int64(C.sqlite3_changes64(c.live()))
 }
 
 func (c *conn) LastInsertRowID() int64 {
 	if c.db == nil {
 		return 0
 	}
-	return int64(C.sqlite3_last_insert_rowid(c.db))
+	return int64(C.sqlite3_last_insert_rowid(c.live()))
 }
 
+// Autocommit reports whether the connection is outside any transaction:
+// false also while a concurrent transaction runs on it.
 func (c *conn) Autocommit() bool {
-	return c.db != nil && C.sqlite3_get_autocommit(c.db) != 0
+	return c.db != nil && !c.cc.running() && C.sqlite3_get_autocommit(c.db) != 0
 }
 
+// Interrupt interrupts the statement running on the connection, on its
+// overlay while a concurrent transaction runs.
 func (c *conn) Interrupt() {
 	c.mu.Lock()
-	if c.db != nil {
+	ov := c.interruptOverlay
+	if ov == nil && c.db != nil {
 		C.sqlite3_interrupt(c.db)
 	}
+	c.mu.Unlock()
+	if ov != nil {
+		ov.Interrupt()
+	}
+}
+
+// setInterruptTarget makes Interrupt interrupt ov (nil: the connection's
+// own database connection).
+func (c *conn) setInterruptTarget(ov *conn) {
+	c.mu.Lock()
+	c.interruptOverlay = ov
 	c.mu.Unlock()
 }
 
@@ -111,6 +167,10 @@ func (c *conn) Close() error {
 	}
 	for s := range c.stmts {
 		s.finalize()
+	}
+	if c.cc != nil {
+		c.cc.close()
+		c.cc = nil
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()

@@ -91,13 +91,6 @@ func (Engine) Open(cfg engine.Config) (engine.Conn, error) {
 		C.sqlite3_close_v2(db)
 		return nil, &engine.Error{Code: engine.CodeMisuse, ExtendedCode: engine.CodeMisuse, Message: "a cipher needs an encryption key"}
 	}
-	if cfg.NoTriggers {
-		if rc := C.tg_set_triggers(db, 0); rc != C.SQLITE_OK {
-			err := lastError(db)
-			C.sqlite3_close_v2(db)
-			return nil, err
-		}
-	}
 	return c, nil
 }
 

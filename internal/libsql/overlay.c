@@ -501,7 +501,7 @@ int tg_overlay_register(void) {
 
 /* ---- snapshots ---- */
 
-tg_snap *tg_snap_new(sqlite3 *reader, int page_size, int *rc) {
+tg_snap *tg_snap_new(sqlite3 *reader, int *rc) {
 	tg_snap *s = calloc(1, sizeof(tg_snap));
 	if (s == NULL) {
 		*rc = SQLITE_NOMEM;
@@ -514,7 +514,6 @@ tg_snap *tg_snap_new(sqlite3 *reader, int page_size, int *rc) {
 		return NULL;
 	}
 	s->reader = reader;
-	s->page_size = page_size;
 	s->gen = 0x5eed0000u;
 	return s;
 }
@@ -530,8 +529,9 @@ void tg_snap_free(tg_snap *s) {
 	free(s);
 }
 
-void tg_snap_begin(tg_snap *s, unsigned int npages) {
+void tg_snap_begin(tg_snap *s, unsigned int npages, int page_size) {
 	dirty_drop(s, 0);
+	s->page_size = page_size;
 	s->gen++;
 	s->snap_pages = npages;
 	s->valid = npages;
@@ -572,14 +572,32 @@ static int ov_auth_cb(void *arg, int action, const char *a1, const char *a2, con
 	return tgAuthorize((uintptr_t)arg, action, (char *)a1, (char *)a2, (char *)a3, (char *)a4);
 }
 
-void tg_overlay_hooks(sqlite3 *db, uintptr_t h) {
+/* turso_cc_note(kind, table, rowid), called by the overlay's TEMP
+ * triggers: see overlay.go. */
+static void ov_note_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
+	(void)argc;
+	tgOverlayNote((uintptr_t)sqlite3_user_data(ctx), sqlite3_value_int(argv[0]), (char *)sqlite3_value_text(argv[1]),
+	              sqlite3_value_int64(argv[2]));
+}
+
+int tg_overlay_hooks(sqlite3 *db, uintptr_t h) {
 	if (h == 0) {
 		sqlite3_update_hook(db, NULL, NULL);
 		sqlite3_set_authorizer(db, NULL, NULL);
-		return;
+		return sqlite3_create_function_v2(db, "turso_cc_note", 3, SQLITE_UTF8, NULL, NULL, NULL, NULL, NULL);
+	}
+	/* Defensive mode makes the shadow tables of virtual tables read-only to
+	 * the transaction's statements (not to the virtual tables themselves). */
+	int rc = sqlite3_db_config(db, SQLITE_DBCONFIG_DEFENSIVE, 1, (int *)0);
+	if (rc == SQLITE_OK) {
+		rc = sqlite3_create_function_v2(db, "turso_cc_note", 3, SQLITE_UTF8, (void *)h, ov_note_fn, NULL, NULL, NULL);
+	}
+	if (rc != SQLITE_OK) {
+		return rc;
 	}
 	sqlite3_update_hook(db, ov_update_cb, (void *)h);
 	sqlite3_set_authorizer(db, ov_auth_cb, (void *)h);
+	return SQLITE_OK;
 }
 
 int tg_set_triggers(sqlite3 *db, int on) {

@@ -139,6 +139,7 @@ int sqlite3_create_collation_v2(sqlite3 *, const char *zName, int eTextRep, void
 void *sqlite3_user_data(sqlite3_context *);
 void *sqlite3_aggregate_context(sqlite3_context *, int nBytes);
 int sqlite3_value_type(sqlite3_value *);
+int sqlite3_value_int(sqlite3_value *);
 sqlite3_int64 sqlite3_value_int64(sqlite3_value *);
 double sqlite3_value_double(sqlite3_value *);
 const unsigned char *sqlite3_value_text(sqlite3_value *);
@@ -187,6 +188,7 @@ int sqlite3_wal_checkpoint_v2(sqlite3 *db, const char *zDb, int eMode, int *pnLo
 #define SQLITE_IOERR_WRITE (SQLITE_IOERR | (3 << 8))
 #define SQLITE_OPEN_MAIN_DB 0x00000100
 #define SQLITE_DBCONFIG_ENABLE_TRIGGER 1003
+#define SQLITE_DBCONFIG_DEFENSIVE 1010
 
 #define SQLITE_DENY 1
 #define SQLITE_IGNORE 2

@@ -14,24 +14,56 @@ import (
 
 // stmt is one prepared statement.
 type stmt struct {
-	c   *conn
-	t   *C.tg_stmt // nil once closed
-	h   C.uintptr_t
-	sql string
+	c *conn
+	// compiled is the compilation that runs (t is nil once closed).
+	compiled
+	// other is the statement's compilation on c's other database
+	// connection, or none: while a concurrent transaction runs on c, its
+	// statements run on its overlay (concurrent.go), and each statement is
+	// compiled on each connection the first time it runs there.
+	other compiled
+	sql   string
 
 	// vals views the C row for Row, in place.
 	vals []engine.Value
 }
 
+// compiled is a statement compiled on one database connection.
+type compiled struct {
+	t  *C.tg_stmt
+	h  C.uintptr_t
+	db *C.sqlite3
+	// savepoint is the savepoint operation the statement performs, for
+	// a statement compiled on an overlay; else nil.
+	savepoint *savepointOp
+}
+
 var _ engine.Stmt = (*stmt)(nil)
 
-func newStmt(c *conn, s *C.sqlite3_stmt, sql string) (*stmt, error) {
+func newStmt(c *conn, s *C.sqlite3_stmt, db *C.sqlite3, sql string) (*stmt, error) {
+	cs, err := newCompiled(s, db)
+	if err != nil {
+		return nil, err
+	}
+	return &stmt{c: c, compiled: cs, sql: sql}, nil
+}
+
+// newCompiled wraps s, compiled on db.
+func newCompiled(s *C.sqlite3_stmt, db *C.sqlite3) (compiled, error) {
 	t := C.tg_stmt_new(s)
 	if t == nil {
 		C.sqlite3_finalize(s)
-		return nil, &engine.Error{Code: engine.CodeNoMem, ExtendedCode: engine.CodeNoMem, Message: "out of memory"}
+		return compiled{}, &engine.Error{Code: engine.CodeNoMem, ExtendedCode: engine.CodeNoMem, Message: "out of memory"}
 	}
-	return &stmt{c: c, t: t, h: C.uintptr_t(uintptr(unsafe.Pointer(t))), sql: sql}, nil
+	return compiled{t: t, h: C.uintptr_t(uintptr(unsafe.Pointer(t))), db: db}, nil
+}
+
+// free finalizes the compilation.
+func (cs *compiled) free() {
+	if cs.t != nil {
+		C.tg_stmt_free(cs.h)
+	}
+	*cs = compiled{}
 }
 
 func (s *stmt) SQL() string { return s.sql }
@@ -112,10 +144,19 @@ func (s *stmt) Start(args []engine.Value) (bool, error) {
 	if s.t == nil {
 		return false, engine.ErrClosed
 	}
+	if s.c.cc != nil {
+		if err := s.c.cc.route(s); err != nil {
+			return false, err
+		}
+	}
 	if err := s.marshal(args); err != nil {
 		return false, err
 	}
-	return s.stepped(C.tg_start(s.h, C.int(len(args))))
+	row, err := s.stepped(C.tg_start(s.h, C.int(len(args))))
+	if s.savepoint != nil && err == nil {
+		s.c.cc.savepointDone(s.savepoint)
+	}
+	return row, err
 }
 
 func (s *stmt) Reprepared() int {
@@ -141,7 +182,7 @@ func (s *stmt) stepped(rc C.int) (bool, error) {
 	case C.SQLITE_DONE:
 		return false, nil
 	default:
-		err := lastError(s.c.db)
+		err := lastError(s.db)
 		C.sqlite3_reset(s.t.stmt)
 		return false, err
 	}
@@ -189,13 +230,21 @@ func (s *stmt) Exec(args []engine.Value) (changes, lastInsertID int64, err error
 	if s.t == nil {
 		return 0, 0, engine.ErrClosed
 	}
+	if s.c.cc != nil {
+		if err := s.c.cc.route(s); err != nil {
+			return 0, 0, err
+		}
+	}
 	if err := s.marshal(args); err != nil {
 		return 0, 0, err
 	}
 	if rc := C.tg_exec(s.h, C.int(len(args))); rc != C.SQLITE_OK {
-		err := lastError(s.c.db)
+		err := lastError(s.db)
 		C.sqlite3_reset(s.t.stmt)
 		return 0, 0, err
+	}
+	if s.savepoint != nil {
+		s.c.cc.savepointDone(s.savepoint)
 	}
 	return int64(s.t.changes), int64(s.t.rowid), nil
 }
@@ -241,7 +290,7 @@ func (s *stmt) ColumnNotNull(i int) (notNull, known bool) {
 		return false, false
 	}
 	var nn, pk, autoinc C.int
-	if C.sqlite3_table_column_metadata(s.c.db, db, table, column, nil, nil, &nn, &pk, &autoinc) != C.SQLITE_OK {
+	if C.sqlite3_table_column_metadata(s.db, db, table, column, nil, nil, &nn, &pk, &autoinc) != C.SQLITE_OK {
 		return false, false
 	}
 	return nn != 0, true
@@ -256,9 +305,9 @@ func (s *stmt) Close() error {
 	return nil
 }
 
-// finalize releases the C statement and its buffers.
+// finalize releases the C statements and their buffers.
 func (s *stmt) finalize() {
-	C.tg_stmt_free(s.h)
-	s.t, s.h = nil, 0
+	s.compiled.free()
+	s.other.free()
 	s.vals = nil
 }

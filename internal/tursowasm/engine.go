@@ -6,6 +6,13 @@
 // ioLoopSync; Statement bindAt, stepSync, row). File I/O goes through the
 // binding's OPFS hooks, which this package serves from real files.
 //
+// The package embeds the module gzip-compressed (wasm/, with its SOURCE
+// and license; Wasm). An Engine decompresses and verifies it on its first
+// Open and compiles it, with wazero's compilation cache in the driver's
+// cache directory (see package internal/artifact; off with
+// TURSO_CACHE_DIR=off), so that a later process loads the compiled code
+// instead of compiling again.
+//
 // An Engine runs one module instance that every connection it opens
 // shares, as connections of one process share the engine's in-process
 // state (its database registry, locks and MVCC). Calls into the instance
@@ -26,6 +33,7 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"github.com/turso-go/turso/internal/artifact"
 	"github.com/turso-go/turso/internal/engine"
 	"github.com/turso-go/turso/internal/napi"
 )
@@ -35,7 +43,7 @@ const Version = "0.7.2"
 
 // Engine opens connections to the Turso engine in a wasm module.
 type Engine struct {
-	wasm []byte
+	wasm *artifact.File
 
 	start sync.Once
 	in    *instance
@@ -55,9 +63,9 @@ type Engine struct {
 var _ engine.Engine = (*Engine)(nil)
 
 // New returns an engine running wasm, the npm package's
-// dist/turso.wasm32-wasi.wasm. The module is compiled and started on the
-// first Open.
-func New(wasm []byte) *Engine {
+// dist/turso.wasm32-wasi.wasm (Wasm, or another build of it). The module
+// is decompressed, verified, compiled and started on the first Open.
+func New(wasm *artifact.File) *Engine {
 	return &Engine{wasm: wasm, open: map[string]int{}}
 }
 
@@ -68,7 +76,12 @@ func (e *Engine) Version() string { return "turso " + Version }
 func (e *Engine) instance() (*instance, error) {
 	e.start.Do(func() {
 		ctx := context.Background()
-		c, err := compile(ctx, e.wasm)
+		wasm, err := e.wasm.Bytes()
+		if err != nil {
+			e.err = err
+			return
+		}
+		c, err := compile(ctx, wasm)
 		if err != nil {
 			e.err = err
 			return

@@ -14,9 +14,6 @@ import (
 	"github.com/turso-go/turso/internal/engine"
 )
 
-// wasmPath is where tursowasm/fetch.sh puts the module.
-const wasmPath = "../../tursowasm/wasm/turso.wasm32-wasi.wasm"
-
 // shared is the engine every test uses: compiling the module takes
 // seconds, more under -race.
 var shared struct {
@@ -24,20 +21,10 @@ var shared struct {
 	e    *Engine
 }
 
-// testEngine returns the shared engine, or skips the test when the wasm
-// has not been fetched.
+// testEngine returns the shared engine.
 func testEngine(t *testing.T) *Engine {
 	t.Helper()
-	shared.once.Do(func() {
-		wasm, err := os.ReadFile(wasmPath)
-		if err != nil {
-			return
-		}
-		shared.e = New(wasm)
-	})
-	if shared.e == nil {
-		t.Skip("the Turso wasm is absent: run sh tursowasm/fetch.sh")
-	}
+	shared.once.Do(func() { shared.e = New(Wasm) })
 	return shared.e
 }
 
@@ -124,13 +111,6 @@ func TestQueryTypes(t *testing.T) {
 			}
 		})
 	}
-}
-
-func TestMain(m *testing.M) {
-	if os.Getenv(CacheDirEnv) == "" {
-		os.Setenv(CacheDirEnv, filepath.Join(os.TempDir(), "turso-go-wasm-cache"))
-	}
-	os.Exit(m.Run())
 }
 
 func TestErrorCodes(t *testing.T) {
@@ -379,7 +359,7 @@ func TestOpenFailures(t *testing.T) {
 	if !errors.As(err, &ee) {
 		t.Errorf("reading a text file as a database: %v", err)
 	}
-	bad := New([]byte("not wasm"))
+	bad := New(gzArtifact(t, "bad.wasm", []byte("not wasm")))
 	if _, err := bad.Open(engine.Config{Path: ":memory:"}); err == nil {
 		t.Error("engine with a bad module opened a connection")
 	}

@@ -39,6 +39,9 @@ var errorCodes = []struct {
 	// its own: SQLITE_BUSY_SNAPSHOT.
 	{"Write-write conflict", engine.CodeBusy, engine.CodeBusy | 2<<8},
 	{"Commit dependency aborted", engine.CodeBusy, engine.CodeBusy | 2<<8},
+	{"Database schema conflict", engine.CodeBusy, engine.CodeBusy | 2<<8},
+	{"Database schema changed", engine.CodeBusy, engine.CodeBusy | 2<<8},
+	{"Transaction terminated", engine.CodeBusy, engine.CodeBusy | 2<<8},
 	{"Conflict: ", engine.CodeBusy, engine.CodeBusy},
 	{"Database is busy", engine.CodeBusy, engine.CodeBusy},
 	{"database is locked", engine.CodeBusy, engine.CodeBusy},
@@ -57,15 +60,19 @@ var errorCodes = []struct {
 	{"parameter index", engine.CodeRange, engine.CodeRange},
 }
 
-// conflicts are the messages of MVCC's conflict detection. It detects a
+// conflicts are the messages of MVCC's conflict detection, each a
+// conflict that running the transaction again may not meet. It detects a
 // write-write conflict eagerly, at the write: the second writer of a row
 // fails at once, and the engine rolls its transaction back whole. A
-// transaction whose commit depended on one that aborted fails likewise.
-var conflicts = []string{"Write-write conflict", "Commit dependency aborted"}
+// transaction whose commit depended on one that aborted fails likewise,
+// and so does, at COMMIT, one that began before another connection changed
+// the schema. A transaction the engine ended is "terminated".
+var conflicts = []string{"Write-write conflict", "Commit dependency aborted", "Database schema conflict", "Database schema changed", "Transaction terminated"}
 
 // toError turns a failure of a call into the module into an
-// *engine.Error. Failures other than JavaScript exceptions (a trap, a
-// host error) become internal errors.
+// *engine.Error, inside an *engine.ConflictError for a conflict of
+// concurrent transactions. Failures other than JavaScript exceptions (a
+// trap, a host error) become internal errors.
 func toError(err error) error {
 	if err == nil {
 		return nil
@@ -95,8 +102,7 @@ func toError(err error) error {
 	}
 	for _, c := range conflicts {
 		if strings.Contains(msg, c) {
-			e.Conflict = true
-			break
+			return &engine.ConflictError{Err: e}
 		}
 	}
 	return e

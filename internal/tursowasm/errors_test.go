@@ -20,6 +20,10 @@ func TestToError(t *testing.T) {
 			"Write-write conflict", engine.CodeBusy, engine.CodeBusy | 2<<8, true},
 		{"commit dependency aborted", &napi.Exception{Value: napi.NewError("GenericFailure", "Commit dependency aborted")},
 			"Commit dependency aborted", engine.CodeBusy, engine.CodeBusy | 2<<8, true},
+		{"schema conflict", &napi.Exception{Value: napi.NewError("GenericFailure", "Database schema conflict")},
+			"Database schema conflict", engine.CodeBusy, engine.CodeBusy | 2<<8, true},
+		{"transaction terminated", &napi.Exception{Value: napi.NewError("GenericFailure", "step failed: Transaction terminated")},
+			"Transaction terminated", engine.CodeBusy, engine.CodeBusy | 2<<8, true},
 		{"busy is no conflict", &napi.Exception{Value: napi.NewError("GenericFailure", "step failed: Database is busy")},
 			"Database is busy", engine.CodeBusy, engine.CodeBusy, false},
 		{"stale snapshot is no conflict", &napi.Exception{Value: napi.NewError("", "Database snapshot is stale. You must rollback and retry the whole transaction.")},
@@ -34,11 +38,17 @@ func TestToError(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var ee *engine.Error
-			if err := toError(tt.err); !errors.As(err, &ee) {
+			err := toError(tt.err)
+			if !errors.As(err, &ee) {
 				t.Fatalf("toError = %v (%T), want an *engine.Error", err, err)
 			}
-			if ee.Message != tt.msg || ee.Code != tt.code || ee.ExtendedCode != tt.extended || ee.Conflict != tt.conflict {
+			var ce *engine.ConflictError
+			conflict := errors.As(err, &ce)
+			if ee.Message != tt.msg || ee.Code != tt.code || ee.ExtendedCode != tt.extended || conflict != tt.conflict {
 				t.Errorf("toError = %+v, want message %q, codes %d/%d, conflict %v", ee, tt.msg, tt.code, tt.extended, tt.conflict)
+			}
+			if conflict && ce.Err != ee {
+				t.Errorf("the conflict wraps %v, want the engine's error", ce.Err)
 			}
 		})
 	}

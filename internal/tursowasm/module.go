@@ -3,6 +3,7 @@ package tursowasm
 import (
 	"context"
 	"crypto/rand"
+	"errors"
 	"fmt"
 	"os"
 	"strings"
@@ -13,6 +14,7 @@ import (
 	"github.com/tetratelabs/wazero/experimental/table"
 	"github.com/tetratelabs/wazero/imports/wasi_snapshot_preview1"
 
+	"github.com/turso-go/turso/internal/artifact"
 	"github.com/turso-go/turso/internal/napi"
 )
 
@@ -69,10 +71,35 @@ func (in *instance) CallTable(sig napi.Signature, index uint32, args ...uint64) 
 	return 0, nil
 }
 
-// CacheDirEnv names the environment variable that, when set, names a
-// directory where wazero keeps the compiled module between processes
-// (compiling takes seconds; much longer under the race detector).
-const CacheDirEnv = "TURSO_WASM_CACHE_DIR"
+// wazeroVersion is the version of wazero in go.mod (a test checks it). It
+// names the compilation cache's directory: wazero names its own directory
+// by the version it finds in the binary's build information, which test
+// binaries lack ("dev"), so that code compiled by another version of
+// wazero could otherwise be loaded.
+const wazeroVersion = "v1.12.0"
+
+// compilationCache returns the cache of compiled code that wazero keeps
+// between processes, in the directory "wazero-<version>" of the driver's
+// cache directory (see package internal/artifact): compiling the module
+// takes seconds, much longer under the race detector. It returns nil with the
+// cache off (TURSO_CACHE_DIR=off), and also when the default cache
+// directory cannot be used (no home directory, a read-only one): the
+// module is then compiled in each process. A directory that
+// TURSO_CACHE_DIR names but that cannot be used is an error.
+func compilationCache() (wazero.CompilationCache, error) {
+	dir, err := artifact.PrivateDir("wazero-" + wazeroVersion)
+	if errors.Is(err, artifact.ErrCacheOff) || (err != nil && os.Getenv(artifact.CacheDirEnv) == "") {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("turso engine: %w", err)
+	}
+	cache, err := wazero.NewCompilationCacheWithDir(dir)
+	if err != nil {
+		return nil, fmt.Errorf("turso engine: compilation cache: %w", err)
+	}
+	return cache, nil
+}
 
 // compiled is the module compiled once, with the runtime that owns it.
 type compiled struct {
@@ -88,11 +115,11 @@ func compile(ctx context.Context, wasm []byte) (*compiled, error) {
 		return nil, fmt.Errorf("turso engine: %w", err)
 	}
 	cfg := wazero.NewRuntimeConfig().WithCoreFeatures(api.CoreFeaturesV2 | experimental.CoreFeaturesThreads)
-	if dir := os.Getenv(CacheDirEnv); dir != "" {
-		cache, err := wazero.NewCompilationCacheWithDir(dir)
-		if err != nil {
-			return nil, fmt.Errorf("turso engine: %s: %w", CacheDirEnv, err)
-		}
+	cache, err := compilationCache()
+	if err != nil {
+		return nil, err
+	}
+	if cache != nil {
 		cfg = cfg.WithCompilationCache(cache)
 	}
 	rt := wazero.NewRuntimeWithConfig(ctx, cfg)

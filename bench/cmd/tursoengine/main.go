@@ -1,26 +1,17 @@
 // Command tursoengine runs the benchmark workloads on this repository's
 // driver with Turso's own engine (_engine=turso: the Rust engine's wasm
-// build under wazero, from the tursowasm module).
+// build under wazero). The driver caches the compiled module per user
+// (TURSO_CACHE_DIR), so benchmark processes after the first do not
+// compile it again.
 package main
 
 import (
-	"os"
-	"path/filepath"
-
 	_ "github.com/turso-go/turso"
 	"github.com/turso-go/turso/bench/internal/runner"
 	"github.com/turso-go/turso/bench/workload"
-	_ "github.com/turso-go/turso/tursowasm"
 )
 
 func main() {
-	// Each benchmark process would otherwise compile the 11 MB module
-	// anew (seconds); cache the compiled code across processes.
-	if os.Getenv("TURSO_WASM_CACHE_DIR") == "" {
-		if dir, err := os.UserCacheDir(); err == nil {
-			os.Setenv("TURSO_WASM_CACHE_DIR", filepath.Join(dir, "turso-go", "wasm"))
-		}
-	}
 	runner.Main(&workload.Driver{
 		Name:    "tursoengine",
 		SQLName: "turso",

@@ -1,6 +1,6 @@
 // Command slt-mattn runs sqllogictest scripts through mattn/go-sqlite3.
 //
-//	go run ./compat/cmd/slt-mattn [-json FILE] [-q] [-v] [PATH...]
+//	go run ./cmd/slt-mattn [-json FILE] [-q] [-v] [PATH...]   # in compat/
 package main
 
 import (

@@ -1,6 +1,6 @@
 // Command slt-turso runs sqllogictest scripts through the turso driver.
 //
-//	go run ./compat/cmd/slt-turso [-json FILE] [-q] [-v] [PATH...]
+//	go run ./cmd/slt-turso [-json FILE] [-q] [-v] [PATH...]   # in compat/
 package main
 
 import (

@@ -8,7 +8,6 @@ import (
 
 	_ "github.com/turso-go/turso"
 	"github.com/turso-go/turso/compat/behave"
-	_ "github.com/turso-go/turso/tursowasm"
 )
 
 func main() { os.Exit(behave.MainParams("turso", "_engine=turso")) }

@@ -1,0 +1,72 @@
+package drivertest
+
+import (
+	"testing"
+
+	"github.com/turso-go/turso"
+)
+
+// LibSQL is the default engine, which has none of the suite's gaps. Its
+// concurrent transactions need WAL.
+var LibSQL = Engine{
+	Name:             "libsql",
+	ConcurrentParams: "_journal_mode=WAL",
+	// The bank invariant stress test of the concurrent transactions'
+	// issue.
+	BankTransfers: 10_000,
+}
+
+// TursoWasm is Turso's engine 0.7.2 in its WebAssembly build: where it
+// differs from libSQL (and so from mattn/go-sqlite3), and why. Each gap
+// skips the tests that need it, with its reason. BeginConcurrent is the
+// engine's own BEGIN CONCURRENT, in its MVCC journal mode, which
+// _txlock=concurrent turns on as each connection opens.
+var TursoWasm = Engine{
+	Name:   "turso-wasm",
+	Params: "_engine=turso-wasm",
+	Gaps: map[Gap]string{
+		DeclaredTypes: "result columns report affinities, not declared types (DATETIME, BOOLEAN and DECIMAL(10,2) come back as NUMERIC, VARCHAR(40) as TEXT), " +
+			"so DATE/DATETIME/TIMESTAMP columns are not converted to time.Time nor BOOLEAN ones to bool (0.7.2)",
+		NotNullInfo:          "the binding reports no NOT NULL information for result columns: Nullable() is unknown (0.7.2)",
+		InterruptRunningStep: "the binding has no interrupt and calls into the engine are serialized: a context ends a statement between rows, not inside one long step such as an aggregate over a big join (0.7.2)",
+		ConstraintPrimaryKey: "a PRIMARY KEY clash is reported as a UNIQUE constraint (ErrConstraintUnique; the binding carries messages, no extended codes), and a composite key is named k.(a, b) (0.7.2)",
+		SharedCache:          "no shared cache: every connection to an in-memory database has its own database (0.7.2)",
+		ConcurrentForeignKeys: "the engine checks the foreign keys of a concurrent transaction against its snapshot only: a parent deleted by one transaction " +
+			"while another inserts its child both commit, and PRAGMA foreign_key_check does not report the orphan (0.7.2, tursodatabase/turso#5955)",
+		ConcurrentPickedRowids: "in MVCC mode the engine picks rowids from a per-table counter, not max(rowid)+1: a rolled-back or losing transaction leaves a gap, " +
+			"a deleted largest rowid is not picked again, and appending transactions get rowids in the order they insert, not commit (0.7.2, tursodatabase/turso#7474, #7000)",
+	},
+	UnsupportedParams: map[string]string{
+		"_journal=truncate":      "only WAL (and MVCC) journaling: PRAGMA journal_mode = truncate leaves the mode at wal (0.7.2)",
+		"_locking=normal":        "the engine always locks exclusively: PRAGMA locking_mode = normal fails the connection (0.7.2)",
+		"_recursive_triggers=on": "no recursive_triggers pragma: ignored (0.7.2)",
+		"_rt=0":                  "no recursive_triggers pragma: ignored (0.7.2)",
+		"_auto_vacuum=full":      "auto-vacuum is experimental and off in this build: PRAGMA auto_vacuum = full fails the connection (0.7.2)",
+		"_vacuum=incremental":    "auto-vacuum is experimental and off in this build: PRAGMA auto_vacuum = incremental fails the connection (0.7.2)",
+		"_case_sensitive_like=1": "no case_sensitive_like pragma: ignored, LIKE stays case-insensitive (0.7.2)",
+		"_defer_foreign_keys=1":  "no defer_foreign_keys pragma: ignored (DEFERRABLE INITIALLY DEFERRED keys do work) (0.7.2)",
+		"_defer_fk=1":            "no defer_foreign_keys pragma: ignored (DEFERRABLE INITIALLY DEFERRED keys do work) (0.7.2)",
+		"_secure_delete=FAST":    "no secure_delete pragma: ignored (0.7.2)",
+		"_secure_delete=1":       "no secure_delete pragma: ignored (0.7.2)",
+		"_writable_schema=1":     "no writable_schema pragma: ignored (0.7.2)",
+	},
+	ConcurrentParams: "_txlock=concurrent",
+}
+
+// Engines are the engines the driver's suites run on, each where the
+// build has it: an engine added here is tested by every suite.
+var Engines = []Engine{LibSQL, TursoWasm}
+
+// ForEach runs f in a subtest named after each of Engines, skipping
+// (with the reason) an engine the build does not have: libSQL without
+// cgo, Turso's engines with -tags turso_libsql_only.
+func ForEach(t *testing.T, f func(*testing.T, Engine)) {
+	for _, e := range Engines {
+		t.Run(e.Name, func(t *testing.T) {
+			if _, err := turso.NewConnector(e.dsn(":memory:", "")); err != nil {
+				t.Skipf("not in this build: %v", err)
+			}
+			f(t, e)
+		})
+	}
+}

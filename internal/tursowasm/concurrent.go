@@ -1,0 +1,14 @@
+package tursowasm
+
+import (
+	"github.com/turso-go/turso/internal/engine"
+	"github.com/turso-go/turso/internal/mvcc"
+)
+
+var _ engine.ConcurrentEngine = (*Engine)(nil)
+
+// NewConcurrentPool returns the engine's own concurrent transactions (BEGIN
+// CONCURRENT in its MVCC journal mode; see package mvcc).
+func (e *Engine) NewConcurrentPool(cfg engine.PoolConfig) engine.ConcurrentPool {
+	return mvcc.NewPool(cfg)
+}
