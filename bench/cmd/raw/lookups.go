@@ -81,26 +81,11 @@ func timeW(r *workload.Run) error {
 		names[i] = workload.EventName(i)
 	}
 	err = r.Measure("time/insert", n, func() error {
-		if err := c.Exec("BEGIN"); err != nil {
-			return err
-		}
-		st, err := prepare(c, workload.InsertEventSQL)
-		if err != nil {
-			return err
-		}
-		args := make([]engine.Value, 4)
 		var buf []byte
-		for i, name := range names {
+		return insertEach(c, workload.InsertEventSQL, n, func(i int, args []engine.Value) []engine.Value {
 			buf = workload.EventTime(i).AppendFormat(buf[:0], timestampFormat)
-			args[0], args[1], args[2], args[3] = i64(int64(i+1)), text(name), engine.Value{Kind: engine.KindFloat, Float: float64(i) / 4}, text(string(buf))
-			if _, _, err := st.Exec(args); err != nil {
-				st.Close()
-				c.Exec("ROLLBACK")
-				return err
-			}
-		}
-		st.Close()
-		return c.Exec("COMMIT")
+			return append(args, i64(int64(i+1)), text(names[i]), engine.Value{Kind: engine.KindFloat, Float: float64(i) / 4}, text(string(buf)))
+		})
 	})
 	if err != nil {
 		return err
