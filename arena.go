@@ -14,7 +14,7 @@ import (
 // reading a row costs no allocation per column. Each connection has one,
 // shared by its rows (and so by the queries that follow one another on
 // it): a point lookup takes its few slots from chunks that many lookups
-// share.
+// share. It also boxes the arguments CheckNamedValue converts.
 //
 // A driver.Value is an interface: storing an int64, float64, string or
 // time.Time in one normally allocates a box for the value (8, 8, 16 and
@@ -36,7 +36,8 @@ type rowArena struct {
 	text  []byte // free text bytes
 	// textCap is the capacity of the latest text chunk.
 	textCap int
-	// width is the number of columns of the rows converted.
+	// width is the number of columns of the rows converted (0 before
+	// the first).
 	width int
 }
 
@@ -72,6 +73,9 @@ func (s *slab[T]) take(first, limit int) *T {
 	s.free = s.free[1:]
 	return p
 }
+
+// first is the size of a first chunk: room for a row.
+func (a *rowArena) first() int { return max(a.width, 4) }
 
 // eface is the layout of an empty interface (runtime.eface).
 type eface struct {
@@ -142,19 +146,22 @@ func (a *rowArena) convertRow(dest []driver.Value, row []engine.Value, kinds []c
 }
 
 func (a *rowArena) int64(x int64) driver.Value {
-	p := a.words.take(a.width, maxWords)
+	if uint64(x) < 256 {
+		return x // the runtime boxes these without allocating
+	}
+	p := a.words.take(a.first(), maxWords)
 	*p = uint64(x)
 	return box(int64Type, unsafe.Pointer(p))
 }
 
 func (a *rowArena) float64(x float64) driver.Value {
-	p := a.words.take(a.width, maxWords)
+	p := a.words.take(a.first(), maxWords)
 	*p = math.Float64bits(x)
 	return box(float64Type, unsafe.Pointer(p))
 }
 
 func (a *rowArena) time(t time.Time) driver.Value {
-	p := a.times.take(a.width, maxTimes)
+	p := a.times.take(a.first(), maxTimes)
 	*p = t
 	return box(timeType, unsafe.Pointer(p))
 }
@@ -172,7 +179,7 @@ func (a *rowArena) string(b string) driver.Value {
 	}
 	start := len(a.text)
 	a.text = append(a.text, b...)
-	p := a.strs.take(a.width, maxStrs)
+	p := a.strs.take(a.first(), maxStrs)
 	*p = unsafe.String(&a.text[start], len(b))
 	return box(stringType, unsafe.Pointer(p))
 }

@@ -405,7 +405,7 @@ func (c *conn) IsValid() bool { return !c.closed }
 // converting the other integer and float types, and leaves the rest
 // (driver.Valuer and others) to database/sql's default conversion.
 func (c *conn) CheckNamedValue(nv *driver.NamedValue) error {
-	if checkValue(nv) {
+	if checkValue(nv, &c.arena) {
 		return nil
 	}
 	return driver.ErrSkip

@@ -115,11 +115,21 @@ func (p *prepared) bindInOrder(args []driver.NamedValue) ([]engine.Value, bool) 
 		if a.Name != "" || a.Ordinal != i+1 {
 			return nil, false
 		}
-		v, ok := toEngineValue(a.Value, &p.scratch)
-		if !ok {
-			return nil, false
+		// The common types inline, the rest through toEngineValue.
+		switch x := a.Value.(type) {
+		case int64:
+			vals[i] = engine.Value{Kind: engine.KindInteger, Int: x}
+		case string:
+			vals[i] = engine.Value{Kind: engine.KindText, Data: x}
+		case float64:
+			vals[i] = engine.Value{Kind: engine.KindFloat, Float: x}
+		default:
+			v, ok := toEngineValue(a.Value, &p.scratch)
+			if !ok {
+				return nil, false
+			}
+			vals[i] = v
 		}
-		vals[i] = v
 	}
 	return vals, true
 }

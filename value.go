@@ -130,36 +130,37 @@ func parseTimeSlow(s string, loc *time.Location) time.Time {
 
 // checkValue converts the argument types the engine binds directly, so
 // that database/sql skips its reflection-based default conversion for
-// them. It reports false for anything else.
-func checkValue(nv *driver.NamedValue) bool {
+// them, boxing converted numbers in a (database/sql calls it under the
+// connection's lock). It reports false for anything else.
+func checkValue(nv *driver.NamedValue, a *rowArena) bool {
 	switch v := nv.Value.(type) {
 	case nil, int64, float64, bool, []byte, string, time.Time:
 	case int:
-		nv.Value = int64(v)
+		nv.Value = a.int64(int64(v))
 	case int32:
-		nv.Value = int64(v)
+		nv.Value = a.int64(int64(v))
 	case int16:
 		nv.Value = int64(v)
 	case int8:
 		nv.Value = int64(v)
 	case uint32:
-		nv.Value = int64(v)
+		nv.Value = a.int64(int64(v))
 	case uint16:
-		nv.Value = int64(v)
+		nv.Value = a.int64(int64(v))
 	case uint8:
 		nv.Value = int64(v)
 	case uint:
 		if uint64(v) > math.MaxInt64 {
 			return false
 		}
-		nv.Value = int64(v)
+		nv.Value = a.int64(int64(v))
 	case uint64:
 		if v > math.MaxInt64 {
 			return false
 		}
-		nv.Value = int64(v)
+		nv.Value = a.int64(int64(v))
 	case float32:
-		nv.Value = float64(v)
+		nv.Value = a.float64(float64(v))
 	default:
 		return false
 	}
