@@ -268,22 +268,26 @@ func (l *layout) draw(c vg.Canvas) {
 		} else {
 			xv := l.x(r.Value)
 			rect(c, r.Color, min(x1, xv), l.y(mid+barHeight/2), max(x1, xv), l.y(mid-barHeight/2))
-			// The value goes past the bar's end, and past the marker when
-			// the marker lies on the bar's side of 1×.
+			// The value goes past the bar's end, and past the marker too
+			// when the marker would cross it.
 			s := fmtX(r.Value)
-			hasMarker := r.Marker > 0 && !math.IsInf(r.Marker, 0)
+			sw := l.text.Width(s) + valueGap
+			xm := vg.Length(math.NaN())
+			if r.Marker > 0 && !math.IsInf(r.Marker, 0) {
+				xm = l.x(r.Marker)
+			}
 			if r.Value >= 1 {
 				end := xv
-				if hasMarker && r.Marker > 1 {
-					end = max(end, l.x(r.Marker)+1)
+				if xm >= xv-1 && xm <= xv+sw+1 {
+					end = xm + 1
 				}
 				l.fill(c, l.text, inkColor, end+valueGap, base, s)
 			} else {
 				end := xv
-				if hasMarker && r.Marker < 1 {
-					end = min(end, l.x(r.Marker)-1)
+				if xm <= xv+1 && xm >= xv-sw-1 {
+					end = xm - 1
 				}
-				l.fill(c, l.text, inkColor, end-valueGap-l.text.Width(s), base, s)
+				l.fill(c, l.text, inkColor, end-sw, base, s)
 			}
 		}
 		if r.Marker > 0 && !math.IsInf(r.Marker, 0) {

@@ -238,7 +238,7 @@ func renderMarkdown(rep *Report) string {
 		sizes = "**-quick sizes** (about 1/10 of the full workloads)"
 	}
 	w("# Benchmark results\n\n")
-	if rep.has("turso") && rep.has("mattn") {
+	if charts(rep)["summary"] != nil {
 		w("![turso against mattn on every workload](charts/summary.png)\n\n")
 	}
 	perProc := ""
@@ -308,8 +308,8 @@ func renderMarkdown(rep *Report) string {
 			return
 		}
 		var ds []string
-		for _, d := range append([]string{"turso", "mattn"}, rep.charted()...) {
-			if d != base && rep.has(d) && !slices.Contains(ds, d) {
+		for _, d := range rep.columns() {
+			if d != base && !(base == floorName && spec(d).Floor) {
 				ds = append(ds, d)
 			}
 		}
@@ -332,8 +332,8 @@ func renderMarkdown(rep *Report) string {
 		}
 		w("\n")
 	}
-	ratioTable("Every driver against mattn", "mattn", "Time ÷ mattn's time in the same round (median over the rounds); below 1 is faster than mattn. `floor` is the raw engine plus the database/sql floor: what no database/sql driver on libSQL can beat.")
-	ratioTable("Every driver against the floor", floorName, "Time ÷ the floor's time in the same round (median over the rounds): how far each driver is from the least a database/sql driver on this engine can take. A driver below 1 is cheaper than the floor's own boxing of values (the turso driver boxes row values in shared chunks) or caches work the raw floor repeats.")
+	ratioTable("Every driver against mattn", "mattn", "Wall time ÷ mattn's in the same round (median over the rounds); below 1 is faster than mattn. `raw` is the engine alone (libSQL without database/sql), `sqlfloor` database/sql alone, `floor` their sum: what no database/sql driver on libSQL can beat. Where raw/mattn is near or above 1, libSQL's engine (SQLite 3.45) itself is no faster than mattn's (SQLite 3.54).")
+	ratioTable("Every driver against the floor", floorName, "Wall time ÷ the floor's in the same round (median over the rounds): how far each driver is from the least a database/sql driver on this engine can take. A driver below 1 is cheaper than the floor's own boxing of values (the turso driver boxes row values in shared chunks) or caches work the raw floor repeats.")
 
 	// Drivers on another engine, against the same driver on libSQL.
 	for _, d := range raw.Drivers {
@@ -355,8 +355,9 @@ func renderMarkdown(rep *Report) string {
 	}
 
 	w("## Charts\n\nOne chart per workload group: each driver's time ÷ mattn's, log scale, bars growing from 1× (mattn) to the left when faster, to the right when slower.\n\n")
+	drawn := charts(rep)
 	for _, g := range raw.Groups {
-		if groupSteps(rep, g) != nil {
+		if drawn[g] != nil {
 			w("![%s](charts/%s.png)\n\n", g, g)
 		}
 	}
@@ -544,7 +545,10 @@ func charts(rep *Report) map[string]*ratioChart {
 			c.Legend = append(c.Legend, legendItem{Label: "floor (raw engine + database/sql) ÷ mattn", Color: inkColor, Marker: true})
 		}
 		for _, step := range rep.steps() {
-			r, _ := rep.ratio(step, "turso", "mattn")
+			r, n := rep.ratio(step, "turso", "mattn")
+			if n == 0 {
+				continue // mattn did not run it (writers/concurrent)
+			}
 			col := met
 			if !math.IsNaN(r) && !targetMet(rep, step) {
 				col = missed
@@ -561,13 +565,18 @@ func charts(rep *Report) map[string]*ratioChart {
 		}
 		c := &ratioChart{Title: g + ": time ÷ mattn/go-sqlite3's time", Subtitle: how}
 		for _, step := range steps {
+			if rep.stat(step, "mattn") == nil {
+				continue // nothing to compare with (writers/concurrent)
+			}
 			c.Rows = append(c.Rows, chartRow{Heading: strings.TrimPrefix(step, g+"/")})
 			for _, d := range rep.charted() {
 				r, _ := rep.ratio(step, d, "mattn")
 				c.Rows = append(c.Rows, chartRow{Label: d, Value: r, Color: spec(d).Color})
 			}
 		}
-		out[g] = c
+		if len(c.Rows) > 0 {
+			out[g] = c
+		}
 	}
 	return out
 }
