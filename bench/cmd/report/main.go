@@ -61,6 +61,9 @@ type Raw struct {
 	// Commit is the repository's commit the driver was built from, with
 	// "+dirty" when files outside bench/ had uncommitted changes.
 	Commit string `json:"commit"`
+	// Baselines are the drivers built from other checkouts (-baseline):
+	// name -> directory and commit.
+	Baselines map[string]string `json:"baselines,omitempty"`
 }
 
 func main() {
@@ -76,6 +79,7 @@ func main() {
 		svg     = flag.Bool("svg", false, "also write SVG charts next to the PNGs")
 		partial = flag.Bool("partial", false, "go on without the drivers that do not build or run (default: stop)")
 		timeout = flag.Duration("timeout", 15*time.Minute, "limit for one benchmark process")
+		base    = flag.String("baseline", "", "`name=dir`: also run the turso driver of another checkout of the repository (its root dir, e.g. a git worktree of an older commit) with this benchmark, as driver name (list it in -drivers)")
 	)
 	flag.Parse()
 	benchDir, err := findBenchDir()
@@ -96,7 +100,19 @@ func main() {
 			fatalf("%s: %v", *from, err)
 		}
 	} else {
-		raw, err = run(benchDir, strings.Split(*drivers, ","), *quick, *rounds, *runs, *only, *timeout, *partial)
+		baselines := map[string]string{}
+		if *base != "" {
+			name, dir, ok := strings.Cut(*base, "=")
+			if !ok || name == "" || dir == "" {
+				fatalf("-baseline wants name=dir")
+			}
+			abs, err := filepath.Abs(dir)
+			if err != nil {
+				fatalf("-baseline: %v", err)
+			}
+			baselines[name] = abs
+		}
+		raw, err = run(benchDir, strings.Split(*drivers, ","), baselines, *quick, *rounds, *runs, *only, *timeout, *partial)
 		if err != nil {
 			fatalf("%v", err)
 		}
@@ -163,18 +179,19 @@ func findBenchDir() (string, error) {
 	}
 }
 
-func run(benchDir string, drivers []string, quick bool, rounds, runs int, only string, timeout time.Duration, partial bool) (*Raw, error) {
+func run(benchDir string, drivers []string, baselines map[string]string, quick bool, rounds, runs int, only string, timeout time.Duration, partial bool) (*Raw, error) {
 	start := time.Now()
 	raw := &Raw{
-		Quick:   quick,
-		Rounds:  rounds,
-		Runs:    runs,
-		Infos:   map[string]runner.Info{},
-		Machine: machineInfo(),
-		Start:   start,
-		Missing: map[string]string{},
-		Command: "go run ./cmd/report " + strings.Join(os.Args[1:], " "),
-		Commit:  repoCommit(benchDir),
+		Quick:     quick,
+		Rounds:    rounds,
+		Runs:      runs,
+		Infos:     map[string]runner.Info{},
+		Machine:   machineInfo(),
+		Start:     start,
+		Missing:   map[string]string{},
+		Command:   "go run ./cmd/report " + strings.Join(os.Args[1:], " "),
+		Commit:    repoCommit(benchDir),
+		Baselines: map[string]string{},
 	}
 	var onlyRE *regexp.Regexp
 	if only != "" {
@@ -204,9 +221,16 @@ func run(benchDir string, drivers []string, quick bool, rounds, runs int, only s
 		bin := filepath.Join(binDir, d)
 		progress("building %s ...", d)
 		t0 := time.Now()
-		cmd := exec.Command("go", "build", "-o", bin, "./cmd/"+d)
-		cmd.Dir = benchDir
-		out, err := cmd.CombinedOutput()
+		var out []byte
+		var err error
+		if dir, ok := baselines[d]; ok {
+			raw.Baselines[d] = fmt.Sprintf("%s (commit %s)", dir, gitCommit(dir))
+			out, err = buildBaseline(benchDir, binDir, dir, bin)
+		} else {
+			cmd := exec.Command("go", "build", "-o", bin, "./cmd/"+d)
+			cmd.Dir = benchDir
+			out, err = cmd.CombinedOutput()
+		}
 		if err != nil {
 			msg := firstLines(string(out), 6)
 			progress("  %s does not build:\n%s", d, indent(msg))
@@ -227,6 +251,7 @@ func run(benchDir string, drivers []string, quick bool, rounds, runs int, only s
 			}
 			continue
 		}
+		info.Driver = d
 		raw.Infos[d] = info
 		bins[d] = bin
 		raw.Drivers = append(raw.Drivers, d)
@@ -270,6 +295,7 @@ func run(benchDir string, drivers []string, quick bool, rounds, runs int, only s
 				res, err := runBench(bins[d], args, timeout)
 				el := time.Since(t0)
 				for _, x := range res {
+					x.Driver = d // a baseline's binary calls itself turso
 					raw.Samples = append(raw.Samples, Sample{Result: x, Round: r + 1, Seq: seq})
 				}
 				if err != nil {
@@ -287,14 +313,51 @@ func run(benchDir string, drivers []string, quick bool, rounds, runs int, only s
 	return raw, nil
 }
 
-// repoCommit names the commit of the repository holding benchDir.
-func repoCommit(benchDir string) string {
-	root := filepath.Dir(benchDir)
-	out, err := exec.Command("git", "-C", root, "rev-parse", "--short", "HEAD").Output()
+// buildBaseline builds this benchmark's turso binary against the driver
+// in the checkout at dir: with a copy of go.mod whose replace directive
+// points there.
+func buildBaseline(benchDir, binDir, dir, bin string) ([]byte, error) {
+	mod, err := os.ReadFile(filepath.Join(benchDir, "go.mod"))
+	if err != nil {
+		return nil, err
+	}
+	sum, err := os.ReadFile(filepath.Join(benchDir, "go.sum"))
+	if err != nil {
+		return nil, err
+	}
+	const rep = "replace github.com/turso-go/turso => ../"
+	if !bytes.Contains(mod, []byte(rep+"\n")) {
+		return nil, fmt.Errorf("go.mod lacks %q", rep)
+	}
+	mod = bytes.Replace(mod, []byte(rep+"\n"), []byte("replace github.com/turso-go/turso => "+dir+"\n"), 1)
+	modfile := filepath.Join(binDir, filepath.Base(bin)+".mod")
+	if err := os.WriteFile(modfile, mod, 0o644); err != nil {
+		return nil, err
+	}
+	if err := os.WriteFile(strings.TrimSuffix(modfile, ".mod")+".sum", sum, 0o644); err != nil {
+		return nil, err
+	}
+	cmd := exec.Command("go", "build", "-modfile", modfile, "-o", bin, "./cmd/turso")
+	cmd.Dir = benchDir
+	return cmd.CombinedOutput()
+}
+
+// gitCommit names the commit checked out at dir.
+func gitCommit(dir string) string {
+	out, err := exec.Command("git", "-C", dir, "rev-parse", "--short", "HEAD").Output()
 	if err != nil {
 		return "unknown"
 	}
-	c := strings.TrimSpace(string(out))
+	return strings.TrimSpace(string(out))
+}
+
+// repoCommit names the commit of the repository holding benchDir.
+func repoCommit(benchDir string) string {
+	root := filepath.Dir(benchDir)
+	c := gitCommit(root)
+	if c == "unknown" {
+		return c
+	}
 	st, err := exec.Command("git", "-C", root, "status", "--porcelain", "--untracked-files=no", "--", ".", ":(exclude)bench").Output()
 	if err == nil && len(bytes.TrimSpace(st)) > 0 {
 		c += "+dirty"

@@ -408,6 +408,10 @@ func renderMarkdown(rep *Report) string {
 	w("## How it was measured\n\n")
 	w("- One binary per driver (mattn and go-libsql/turso define the same C symbols and cannot share a binary); all built once, then run on the same machine in one go:\n")
 	for _, d := range raw.Drivers {
+		if dir, ok := raw.Baselines[d]; ok {
+			w("  - `%s`: the turso driver of the checkout %s, built with this benchmark (`-baseline`)\n", d, dir)
+			continue
+		}
 		w("  - `%s`: %s\n", d, spec(d).About)
 	}
 	w("- Every (round, workload group, driver) is a separate short process running only that group (`-only '^group/'`), each step on a fresh database in a fresh temporary directory. Within a round the drivers run back to back for each group, in an order that flips from one round (and group) to the next: A B C, C B A, A B C, … (ABBA).\n")
