@@ -25,10 +25,11 @@ import (
 // the interfaces are as immutable as those the runtime builds.
 //
 // The first chunk of each kind has room for one row (a slot per column,
-// and the text of the first value, or 64 bytes), so that a one-row result
-// such as a point lookup allocates little; later chunks double up to a
-// bound, so that a long scan costs a few allocations per hundred rows. A value that outlives its rows keeps its chunk (at most a few KB)
-// alive, as the strings of textArena did.
+// and the text of the first value, or 64 bytes); later chunks double up
+// to a bound, so that reading rows costs a few allocations per hundred
+// rows. A value that outlives its rows keeps its chunk alive (at most
+// 4 KB, and the small strings a chunk of string boxes points to), and a
+// connection holds one partly used chunk of each kind.
 type rowArena struct {
 	words slab[uint64] // int64 and float64 boxes
 	strs  slab[string] // string boxes
