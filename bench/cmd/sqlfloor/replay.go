@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"database/sql/driver"
@@ -15,6 +16,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+	"unsafe"
 )
 
 // replayDriver is a database/sql driver that costs nothing: while
@@ -27,8 +29,9 @@ import (
 //
 // Values are kept unboxed and boxed into driver.Values on every Next,
 // allocating as the real drivers do (an int64 of 256 or more, a float64,
-// a string header, a time.Time). Text is not copied: copying text out of
-// the engine is the engine side's cost, counted by the raw floor.
+// a string header, a time.Time, a copy of a blob). Text is not copied:
+// copying text out of the engine is the engine side's cost, counted by
+// the raw floor.
 type replayDriver struct {
 	base      string // the driver recorded
 	recording atomic.Bool
@@ -49,18 +52,25 @@ type series struct {
 	next    atomic.Int64
 }
 
-// result is one query's recorded rows.
+// result is one query's recorded rows, kept free of pointers but for
+// its four slices, so that however many rows a workload records, the
+// collector has next to nothing to scan in them while the timed replay
+// runs.
 type result struct {
 	cols  []string
 	cells []cell // len(cols) per row
+	bytes []byte // the text and blob bytes of the cells
+	locs  []*time.Location
 }
 
 // cell is one unboxed value.
 type cell struct {
+	// i is an integer or bool, a float's bits, the offset of text or blob
+	// bytes in result.bytes, or a time's Unix nanoseconds.
+	i    int64
+	n    int32 // length of text or blob bytes
 	kind kind
-	i    int64 // kInt, kBool, and kFloat's bits
-	s    string
-	t    *time.Time
+	loc  uint8 // a time's location, in result.locs
 }
 
 type kind uint8
@@ -88,12 +98,18 @@ func newReplayDriver(base string) *replayDriver {
 	return d
 }
 
-// setRecording switches between recording and replaying. Replaying
-// starts every series from its first result again.
+// setRecording switches between recording and replaying. Recording
+// starts afresh (a workload group's results replace the previous
+// group's); replaying starts every series from its first result again.
 func (d *replayDriver) setRecording(on bool) {
 	d.recording.Store(on)
 	d.mu.Lock()
 	defer d.mu.Unlock()
+	if on {
+		clear(d.series)
+		clear(d.unique)
+		return
+	}
 	for _, s := range d.series {
 		s.next.Store(0)
 	}
@@ -143,18 +159,15 @@ func (d *replayDriver) add(s *series, r *result) {
 		h.WriteString(c)
 	}
 	for _, c := range r.cells {
-		h.WriteByte(byte(c.kind))
-		maphash.WriteComparable(&h, c.i)
-		h.WriteString(c.s)
-		if c.t != nil {
-			maphash.WriteComparable(&h, c.t.UnixNano())
-		}
+		maphash.WriteComparable(&h, c)
 	}
+	h.Write(r.bytes)
 	sum := h.Sum64()
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	i := slices.IndexFunc(d.unique[sum], func(old *result) bool {
-		return slices.Equal(old.cols, r.cols) && slices.EqualFunc(old.cells, r.cells, cell.equal)
+		return slices.Equal(old.cols, r.cols) && slices.Equal(old.cells, r.cells) &&
+			bytes.Equal(old.bytes, r.bytes) && slices.Equal(old.locs, r.locs)
 	})
 	if i >= 0 {
 		r = d.unique[sum][i]
@@ -162,13 +175,6 @@ func (d *replayDriver) add(s *series, r *result) {
 		d.unique[sum] = append(d.unique[sum], r)
 	}
 	s.results = append(s.results, r)
-}
-
-func (c cell) equal(o cell) bool {
-	if c.kind != o.kind || c.i != o.i || c.s != o.s {
-		return false
-	}
-	return (c.t == nil) == (o.t == nil) && (c.t == nil || c.t.Equal(*o.t))
 }
 
 // take returns the next recorded result of s.
@@ -257,39 +263,52 @@ func (c *conn) record(rs driver.Rows, query string) (driver.Rows, error) {
 			return nil, err
 		}
 		for _, v := range dest {
-			cl, err := unbox(v)
-			if err != nil {
+			if err := r.append(v); err != nil {
 				return nil, fmt.Errorf("sqlfloor: %s: %w", query, err)
 			}
-			r.cells = append(r.cells, cl)
 		}
 	}
+	r.cells = slices.Clip(r.cells)
+	r.bytes = slices.Clip(r.bytes)
 	c.d.add(c.d.seriesFor(c.db, query), r)
 	return &rows{r: r}, nil
 }
 
-func unbox(v driver.Value) (cell, error) {
+// append records v as the next cell of r.
+func (r *result) append(v driver.Value) error {
+	var c cell
 	switch v := v.(type) {
 	case nil:
-		return cell{}, nil
 	case int64:
-		return cell{kind: kInt, i: v}, nil
+		c = cell{kind: kInt, i: v}
 	case float64:
-		return cell{kind: kFloat, i: int64(math.Float64bits(v))}, nil
+		c = cell{kind: kFloat, i: int64(math.Float64bits(v))}
 	case bool:
-		c := cell{kind: kBool}
+		c = cell{kind: kBool}
 		if v {
 			c.i = 1
 		}
-		return c, nil
 	case string:
-		return cell{kind: kText, s: strings.Clone(v)}, nil
+		c = cell{kind: kText, i: int64(len(r.bytes)), n: int32(len(v))}
+		r.bytes = append(r.bytes, v...)
 	case []byte:
-		return cell{kind: kBlob, s: string(v)}, nil
+		c = cell{kind: kBlob, i: int64(len(r.bytes)), n: int32(len(v))}
+		r.bytes = append(r.bytes, v...)
 	case time.Time:
-		return cell{kind: kTime, t: &v}, nil
+		i := slices.Index(r.locs, v.Location())
+		if i < 0 {
+			if len(r.locs) == 255 {
+				return errors.New("more time locations than a result can hold")
+			}
+			i = len(r.locs)
+			r.locs = append(r.locs, v.Location())
+		}
+		c = cell{kind: kTime, i: v.UnixNano(), loc: uint8(i)}
+	default:
+		return fmt.Errorf("unexpected value type %T", v)
 	}
-	return cell{}, fmt.Errorf("unexpected value type %T", v)
+	r.cells = append(r.cells, c)
+	return nil
 }
 
 func (c *conn) BeginTx(ctx context.Context, opts driver.TxOptions) (driver.Tx, error) {
@@ -421,11 +440,15 @@ func (r *rows) Next(dest []driver.Value) error {
 		case kBool:
 			dest[i] = c.i != 0
 		case kText:
-			dest[i] = c.s
+			if c.n == 0 {
+				dest[i] = ""
+			} else {
+				dest[i] = unsafe.String(&r.r.bytes[c.i], c.n)
+			}
 		case kBlob:
-			dest[i] = []byte(c.s)
+			dest[i] = bytes.Clone(r.r.bytes[c.i : c.i+int64(c.n)])
 		case kTime:
-			dest[i] = *c.t
+			dest[i] = time.Unix(0, c.i).In(r.r.locs[c.loc])
 		default:
 			dest[i] = nil
 		}
