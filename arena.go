@@ -129,16 +129,11 @@ func (a *rowArena) convertRow(dest []driver.Value, row []engine.Value, kinds []c
 				// The parsed time keeps nothing of the text.
 				dest[i] = a.time(parseTime(v.Data, loc))
 			case len(v.Data) >= bigText:
-				// Let the previous row's value go before its successor
-				// is allocated (database/sql passes the previous row's
-				// dest): a scan of big values keeps one less alive.
-				dest[i] = nil
 				dest[i] = strings.Clone(v.Data)
 			default:
 				dest[i] = a.string(v.Data)
 			}
 		case engine.KindBlob:
-			dest[i] = nil
 			dest[i] = []byte(v.Data)
 		default:
 			dest[i] = nil
