@@ -1,4 +1,4 @@
-package turso
+package turso_test
 
 import (
 	"context"
@@ -7,6 +7,9 @@ import (
 	"fmt"
 	"path/filepath"
 	"testing"
+
+	"github.com/turso-go/turso"
+	"github.com/turso-go/turso/internal/drivertest"
 )
 
 // fillTable creates table t with n rows of 200 bytes on db.
@@ -45,7 +48,7 @@ func TestBackup(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := t.TempDir()
-			src := openFeatureDB(t, filepath.Join(dir, "src.db"))
+			src := drivertest.OpenConnector(t, filepath.Join(dir, "src.db"))
 			fillTable(t, src, 500)
 			want := tableDigest(t, src)
 
@@ -53,10 +56,10 @@ func TestBackup(t *testing.T) {
 			if dstDSN == "" {
 				dstDSN = filepath.Join(dir, "dst.db")
 			}
-			dst := openFeatureDB(t, dstDSN)
-			dc, sc := featureConn(t, dst), featureConn(t, src)
+			dst := drivertest.OpenConnector(t, dstDSN)
+			dc, sc := drivertest.Conn(t, dst), drivertest.Conn(t, src)
 			var calls, lastRemaining, total int
-			err := Backup(ctx, dc, sc, &BackupOptions{PagesPerStep: tc.pages, Progress: func(remaining, pages int) {
+			err := turso.Backup(ctx, dc, sc, &turso.BackupOptions{PagesPerStep: tc.pages, Progress: func(remaining, pages int) {
 				calls++
 				lastRemaining, total = remaining, pages
 			}})
@@ -82,13 +85,13 @@ func TestBackup(t *testing.T) {
 func TestBackupWhileSourceWrites(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
-	src := openFeatureDB(t, filepath.Join(dir, "src.db?_journal_mode=WAL"))
+	src := drivertest.OpenConnector(t, filepath.Join(dir, "src.db?_journal_mode=WAL"))
 	fillTable(t, src, 300)
-	dst := openFeatureDB(t, filepath.Join(dir, "dst.db"))
-	dc, sc := featureConn(t, dst), featureConn(t, src)
-	writer := featureConn(t, src)
+	dst := drivertest.OpenConnector(t, filepath.Join(dir, "dst.db"))
+	dc, sc := drivertest.Conn(t, dst), drivertest.Conn(t, src)
+	writer := drivertest.Conn(t, src)
 	steps := 0
-	err := Backup(ctx, dc, sc, &BackupOptions{PagesPerStep: 5, Progress: func(remaining, total int) {
+	err := turso.Backup(ctx, dc, sc, &turso.BackupOptions{PagesPerStep: 5, Progress: func(remaining, total int) {
 		steps++
 		if steps == 2 {
 			// Another connection writes between steps: the backup starts over
@@ -109,40 +112,40 @@ func TestBackupWhileSourceWrites(t *testing.T) {
 func TestBackupFailures(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
-	src := openFeatureDB(t, filepath.Join(dir, "src.db"))
+	src := drivertest.OpenConnector(t, filepath.Join(dir, "src.db"))
 	fillTable(t, src, 200)
 	want := tableDigest(t, src)
-	dst := openFeatureDB(t, filepath.Join(dir, "dst.db"))
-	dc, sc := featureConn(t, dst), featureConn(t, src)
+	dst := drivertest.OpenConnector(t, filepath.Join(dir, "dst.db"))
+	dc, sc := drivertest.Conn(t, dst), drivertest.Conn(t, src)
 
 	t.Run("unknown schema", func(t *testing.T) {
-		var e *Error
-		if err := Backup(ctx, dc, sc, &BackupOptions{SrcSchema: "nosuch"}); !errors.As(err, &e) {
+		var e *turso.Error
+		if err := turso.Backup(ctx, dc, sc, &turso.BackupOptions{SrcSchema: "nosuch"}); !errors.As(err, &e) {
 			t.Fatalf("got %v, want an *Error", err)
 		}
 	})
 	t.Run("same connection", func(t *testing.T) {
-		if err := Backup(ctx, sc, sc, nil); err == nil {
+		if err := turso.Backup(ctx, sc, sc, nil); err == nil {
 			t.Fatal("backup onto itself succeeded")
 		}
 	})
 	t.Run("cancelled", func(t *testing.T) {
 		cctx, cancel := context.WithCancel(ctx)
-		err := Backup(cctx, dc, sc, &BackupOptions{PagesPerStep: 1, Progress: func(int, int) { cancel() }})
+		err := turso.Backup(cctx, dc, sc, &turso.BackupOptions{PagesPerStep: 1, Progress: func(int, int) { cancel() }})
 		if !errors.Is(err, context.Canceled) {
 			t.Fatalf("got %v, want context.Canceled", err)
 		}
 	})
 	t.Run("destination in a transaction", func(t *testing.T) {
 		mustExec(t, dc, "BEGIN; CREATE TABLE IF NOT EXISTS x(y)")
-		var e *Error
-		if err := Backup(ctx, dc, sc, nil); !errors.As(err, &e) {
+		var e *turso.Error
+		if err := turso.Backup(ctx, dc, sc, nil); !errors.As(err, &e) {
 			t.Fatalf("got %v, want an *Error", err)
 		}
 		mustExec(t, dc, "ROLLBACK")
 	})
 	t.Run("nil conn", func(t *testing.T) {
-		if err := Backup(ctx, nil, sc, nil); err == nil {
+		if err := turso.Backup(ctx, nil, sc, nil); err == nil {
 			t.Fatal("nil destination accepted")
 		}
 	})
@@ -150,7 +153,7 @@ func TestBackupFailures(t *testing.T) {
 	if got := tableDigest(t, sc); got != want {
 		t.Fatalf("source changed: %s, want %s", got, want)
 	}
-	if err := Backup(ctx, dc, sc, nil); err != nil {
+	if err := turso.Backup(ctx, dc, sc, nil); err != nil {
 		t.Fatalf("retry: %v", err)
 	}
 	if got := tableDigest(t, dc); got != want {

@@ -1,4 +1,4 @@
-package turso
+package turso_test
 
 import (
 	"context"
@@ -6,24 +6,27 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/turso-go/turso"
+	"github.com/turso-go/turso/internal/drivertest"
 )
 
 func TestCheckpoint(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
 	path := filepath.Join(dir, "wal.db")
-	db := openFeatureDB(t, path+"?_journal_mode=WAL")
-	c := featureConn(t, db)
+	db := drivertest.OpenConnector(t, path+"?_journal_mode=WAL")
+	c := drivertest.Conn(t, db)
 	fillTable(t, c, 200)
 
-	for _, mode := range []CheckpointMode{CheckpointPassive, CheckpointFull, CheckpointRestart, CheckpointTruncate} {
+	for _, mode := range []turso.CheckpointMode{turso.CheckpointPassive, turso.CheckpointFull, turso.CheckpointRestart, turso.CheckpointTruncate} {
 		t.Run(mode.String(), func(t *testing.T) {
 			mustExec(t, c, "INSERT INTO t(payload) SELECT randomblob(200) FROM generate_series(1, 50)")
-			res, err := Checkpoint(ctx, c, mode)
+			res, err := turso.Checkpoint(ctx, c, mode)
 			if err != nil {
 				t.Fatalf("Checkpoint: %v", err)
 			}
-			if mode == CheckpointTruncate {
+			if mode == turso.CheckpointTruncate {
 				if res.LogFrames != 0 || res.Checkpointed != 0 {
 					t.Fatalf("truncate: %+v, want an empty log", res)
 				}
@@ -37,7 +40,7 @@ func TestCheckpoint(t *testing.T) {
 
 	t.Run("reader blocks restart", func(t *testing.T) {
 		mustExec(t, c, "INSERT INTO t(payload) VALUES (randomblob(200))")
-		reader := featureConn(t, db)
+		reader := drivertest.Conn(t, db)
 		tx, err := reader.BeginTx(ctx, nil)
 		if err != nil {
 			t.Fatal(err)
@@ -50,8 +53,8 @@ func TestCheckpoint(t *testing.T) {
 		mustExec(t, c, "INSERT INTO t(payload) VALUES (randomblob(200))")
 		mustExec(t, c, "PRAGMA busy_timeout = 50")
 		defer mustExec(t, c, "PRAGMA busy_timeout = 5000")
-		res, err := Checkpoint(ctx, c, CheckpointRestart)
-		if !errors.Is(err, ErrBusy) {
+		res, err := turso.Checkpoint(ctx, c, turso.CheckpointRestart)
+		if !errors.Is(err, turso.ErrBusy) {
 			t.Fatalf("restart with a reader: %+v, %v; want ErrBusy", res, err)
 		}
 		if res.LogFrames <= 0 {
@@ -60,14 +63,14 @@ func TestCheckpoint(t *testing.T) {
 	})
 
 	t.Run("not WAL", func(t *testing.T) {
-		rc := featureConn(t, openFeatureDB(t, filepath.Join(dir, "rollback.db")))
-		res, err := Checkpoint(ctx, rc, CheckpointFull)
+		rc := drivertest.Conn(t, drivertest.OpenConnector(t, filepath.Join(dir, "rollback.db")))
+		res, err := turso.Checkpoint(ctx, rc, turso.CheckpointFull)
 		if err != nil || res.LogFrames != -1 || res.Checkpointed != -1 {
 			t.Fatalf("rollback-journal database: %+v, %v", res, err)
 		}
 	})
 	t.Run("bad mode", func(t *testing.T) {
-		if _, err := Checkpoint(ctx, c, CheckpointMode(9)); err == nil || !strings.Contains(err.Error(), "CheckpointMode(9)") {
+		if _, err := turso.Checkpoint(ctx, c, turso.CheckpointMode(9)); err == nil || !strings.Contains(err.Error(), "CheckpointMode(9)") {
 			t.Fatalf("bad mode: %v", err)
 		}
 	})

@@ -6,6 +6,8 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
+
+	"github.com/turso-go/turso/internal/engine"
 )
 
 // Scan types by declared column type, as mattn/go-sqlite3 reports them.
@@ -22,6 +24,27 @@ var (
 // scanType follows SQLite's type affinity rules loosely, exactly as
 // mattn/go-sqlite3 does, so that tools that build scan targets from
 // ColumnTypes see the same types.
+// declType returns the declared type of result column i of s, or "" when
+// the engine does not know declared types.
+func declType(s engine.Stmt, i int) string {
+	if d, ok := s.(engine.ColumnDeclTyper); ok {
+		return d.ColumnDeclType(i)
+	}
+	return ""
+}
+
+// columnTypeName returns the declared type of result column i of s or,
+// from an engine that knows only affinities, its affinity.
+func columnTypeName(s engine.Stmt, i int) string {
+	if d, ok := s.(engine.ColumnDeclTyper); ok {
+		return d.ColumnDeclType(i)
+	}
+	if a, ok := s.(engine.ColumnAffinityer); ok {
+		return a.ColumnAffinity(i)
+	}
+	return ""
+}
+
 func scanType(decl string) reflect.Type {
 	t := strings.ToUpper(decl)
 	switch {

@@ -6,6 +6,7 @@ import (
 	"database/sql/driver"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/turso-go/turso/internal/engine"
 )
@@ -85,22 +86,44 @@ func (c *conn) release(p *prepared, cacheable bool) {
 // watch arranges for ctx's end to interrupt the connection until the
 // returned stop is called. stop waits for an interrupt already under way,
 // so that none lands on a later statement.
+//
+// Once ctx ends, the interrupt is repeated every interruptRetry until stop:
+// an interrupt that arrives before the engine has started the statement
+// would otherwise be lost, since engines clear it when a statement starts
+// (SQLite when no other statement is active, Turso's binding always), and
+// the statement, which may run for minutes, would not notice ctx at all.
+// The window is wide when the engine first waits for a lock of its own.
 func (c *conn) watch(ctx context.Context) (stop func()) {
 	if ctx.Done() == nil {
 		return func() {}
 	}
-	done := make(chan struct{})
 	ec := c.ec
+	quit := make(chan struct{})
+	done := make(chan struct{})
 	stopFunc := context.AfterFunc(ctx, func() {
-		ec.Interrupt()
-		close(done)
+		defer close(done)
+		tick := time.NewTicker(interruptRetry)
+		defer tick.Stop()
+		for {
+			ec.Interrupt()
+			select {
+			case <-quit:
+				return
+			case <-tick.C:
+			}
+		}
 	})
 	return func() {
 		if !stopFunc() {
+			close(quit)
 			<-done
 		}
 	}
 }
+
+// interruptRetry is how often watch repeats the interrupt of a statement
+// whose context has ended, until the statement returns.
+const interruptRetry = 5 * time.Millisecond
 
 // stmtErr turns the failure of a statement, query, into the driver's
 // error (wrapErr). A conflict inside a transaction marks the transaction
@@ -392,14 +415,22 @@ func (c *conn) Ping(ctx context.Context) error {
 
 // ResetSession is called before the pool reuses the connection.
 func (c *conn) ResetSession(ctx context.Context) error {
-	if c.closed {
+	if !c.IsValid() {
 		return driver.ErrBadConn
 	}
 	return nil
 }
 
-// IsValid reports whether the pool may keep the connection.
-func (c *conn) IsValid() bool { return !c.closed }
+// IsValid reports whether the pool may keep the connection: it is open,
+// and its engine connection has not broken for good (Turso's wasm
+// instance trapped or its disk failed: engine.Validator).
+func (c *conn) IsValid() bool {
+	if c.closed {
+		return false
+	}
+	v, ok := c.ec.(engine.Validator)
+	return !ok || v.Valid()
+}
 
 // CheckNamedValue accepts the argument types the engine binds directly,
 // converting the other integer and float types, and leaves the rest

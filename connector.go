@@ -49,6 +49,13 @@ func newConnector(d *Driver, dsn string, opts ...Option) (*Connector, error) {
 	if eng == nil {
 		return nil, errNoDefaultEngine
 	}
+	if checker, ok := eng.(engine.ConfigChecker); ok {
+		// What the engine cannot honour fails here, at sql.Open, rather
+		// than being ignored.
+		if err := checker.CheckConfig(cfg.engineConfig()); err != nil {
+			return nil, fmt.Errorf("turso: %w", err)
+		}
+	}
 	if ce, ok := eng.(engine.ConcurrentEngine); ok {
 		cfg.concurrent = ce.NewConcurrentPool(engine.PoolConfig{
 			Config:    cfg.engineConfig(),

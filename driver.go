@@ -13,7 +13,10 @@
 //
 // A DSN is a file path, ":memory:", or a "file:" URI
 // (https://sqlite.org/uri.html), optionally followed by "?" and parameters.
-// An unknown parameter or a malformed value is an error that names it.
+// An unknown parameter or a malformed value is an error that names it; a
+// parameter the selected engine cannot honour (Turso's engine has fewer
+// journal modes and pragmas than libSQL) is an error that names the engine
+// and matches errors.ErrUnsupported. Nothing is silently ignored.
 //
 //	app.db
 //	/var/lib/app/app.db?_busy_timeout=10000&_journal_mode=WAL
@@ -51,8 +54,8 @@
 //	_mutex=no|full                      SQLite's own connection mutex (default no)
 //	_stmt_cache=N, _stmt_cache_size=N   prepared statements kept per connection (default 64; 0: off)
 //	_engine=NAME                        the engine: libsql (default), turso, turso-wasm (see Engines)
-//	_key=PASSPHRASE                     encrypt the database with this key (URL-escaped)
-//	_cipher=NAME                        cipher of an encrypted database (default aes256cbc)
+//	_key=KEY                            encrypt the database with this key (URL-escaped; see Encryption)
+//	_cipher=NAME                        cipher of an encrypted database (default: aes256cbc on libsql, aegis256 on turso)
 //
 // B is a boolean: 1, yes, true, on, 0, no, false or off. Every pragma is
 // applied to each new connection of the pool. Options of NewConnector
@@ -89,9 +92,16 @@
 //
 // A database opened with a key (_key, or WithEncryptionKey to keep it out
 // of the DSN) is encrypted at rest by the SQLite3 Multiple Ciphers codec
-// built into libSQL: every page, the journal and the WAL. A wrong or
-// missing key fails with an error matching ErrNotADatabase; Rekey changes,
-// adds or removes the key of an open database.
+// built into libSQL: every page, the journal and the WAL; the key is a
+// passphrase. A wrong or missing key fails with an error matching
+// ErrNotADatabase; Rekey changes, adds or removes the key of an open
+// database. On Turso's engine (_engine=turso) a key turns on Turso's own
+// encryption, with the ciphers aegis256 (the default), aegis256x2,
+// aegis128l, aegis128x2, aegis128x4, aes256gcm and aes128gcm, and the key
+// is the cipher's key itself: in hex in the DSN (64 digits for the 256-bit
+// ciphers, 32 for the 128-bit ones), hex or raw bytes in
+// WithEncryptionKey. No fmt verb prints a key: a Connector prints it as
+// [redacted], and an error of SQL that sets one does not show it.
 //
 // # Engine features
 //
@@ -137,7 +147,11 @@
 //
 // Engine failures are *Error values with SQLite's result codes; match them
 // with errors.Is against ErrBusy, ErrConstraintUnique and the other
-// sentinels. A context that ends while a statement runs interrupts it, and
+// sentinels. A full disk is ErrFull, another I/O failure ErrIO, a damaged
+// file ErrCorrupt (which also matches ErrNotADatabase's files); a failure
+// of the engine itself (Turso's wasm instance trapping) is ErrInternal,
+// after which the pool replaces the connections it broke. Nothing
+// committed is lost on any of these. A context that ends while a statement runs interrupts it, and
 // the call returns the context's error; the connection stays usable.
 package turso
 

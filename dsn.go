@@ -89,9 +89,10 @@ func (c *config) pragma(name string) string {
 	return ""
 }
 
-// engineConfig is how the engine opens a connection of the pool.
+// engineConfig is how the engine opens a connection of the pool; it
+// carries the pragmas for the engine to check (engine.ConfigChecker).
 func (c *config) engineConfig() engine.Config {
-	return engine.Config{Path: c.path, Create: true, Mutex: c.mutex, BusyTimeout: c.busyTimeout, Key: c.key, Cipher: c.cipher}
+	return engine.Config{Path: c.path, Create: true, Mutex: c.mutex, BusyTimeout: c.busyTimeout, Key: c.key, Cipher: c.cipher, Pragmas: c.enginePragmas()}
 }
 
 // enginePragmas are the pragmas, as the engine's concurrent transactions

@@ -23,7 +23,7 @@ func TestParamErrorsReadWell(t *testing.T) {
 		{"_stmt_cache", "-1", "want a non-negative integer"},
 		{"_stmt_cache_size", "many", "want a non-negative integer"},
 		{"_key", "", "empty encryption key"},
-		{"_cipher", "des", "unknown cipher (want one of aes256cbc)"},
+		{"_cipher", "des", "unknown cipher (want one of aes256cbc on libsql, aegis256, "},
 		{"_engine", "oracle", "unknown engine (this build has: "},
 		{"_auto_vacuum", "sometimes", "want one of none, full, incremental"},
 		{"_vacuum", "x", "want one of none"},
@@ -114,7 +114,7 @@ func TestKeyNeverShown(t *testing.T) {
 	}{
 		{WithEncryptionKey(nil), "turso: WithEncryptionKey: empty encryption key"},
 		{WithEncryptionKey([]byte{}), "turso: WithEncryptionKey: empty encryption key"},
-		{WithCipher("des"), `turso: WithCipher("des"): unknown cipher (want one of aes256cbc)`},
+		{WithCipher("des"), `turso: WithCipher("des"): unknown cipher (want one of aes256cbc on libsql, aegis256, aegis256x2, aegis128l, aegis128x2, aegis128x4, aes256gcm, aes128gcm on turso)`},
 	} {
 		if err := c.opt(defaultConfig()); err == nil || err.Error() != c.want {
 			t.Errorf("option error %v, want %q", err, c.want)

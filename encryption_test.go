@@ -1,4 +1,4 @@
-package turso
+package turso_test
 
 import (
 	"bytes"
@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/turso-go/turso"
+	"github.com/turso-go/turso/internal/drivertest"
 	"github.com/turso-go/turso/internal/libsql"
 )
 
@@ -40,18 +42,18 @@ func countRows(db *sql.DB) (int, error) {
 // that cannot be read as a database.
 func wantNotADatabase(t *testing.T, what string, err error) {
 	t.Helper()
-	var e *Error
-	if !errors.Is(err, ErrNotADatabase) || !errors.As(err, &e) || e.Code != CodeNotADB {
+	var e *turso.Error
+	if !errors.Is(err, turso.ErrNotADatabase) || !errors.As(err, &e) || e.Code != turso.CodeNotADB {
 		t.Fatalf("%s: got %v (%T), want an *Error matching ErrNotADatabase", what, err, err)
 	}
 }
 
 func TestCiphersMatchEngine(t *testing.T) {
-	if got := libsql.Ciphers(); !slices.Equal(got, Ciphers()) {
-		t.Fatalf("engine ciphers %v, driver accepts %v", got, Ciphers())
+	if got := libsql.Ciphers(); !slices.Equal(got, turso.Ciphers()) {
+		t.Fatalf("engine ciphers %v, driver accepts %v", got, turso.Ciphers())
 	}
-	if !slices.Contains(Ciphers(), DefaultCipher) {
-		t.Fatalf("DefaultCipher %q not among %v", DefaultCipher, Ciphers())
+	if !slices.Contains(turso.Ciphers(), turso.DefaultCipher) {
+		t.Fatalf("DefaultCipher %q not among %v", turso.DefaultCipher, turso.Ciphers())
 	}
 }
 
@@ -59,16 +61,16 @@ func TestEncryptionAtRest(t *testing.T) {
 	for _, tc := range []struct {
 		name    string
 		dsn     string // appended to the path
-		opts    []Option
+		opts    []turso.Option
 		journal string
 	}{
 		{"dsn key, rollback journal", "?_key=s3cr%26t&_journal_mode=DELETE", nil, "DELETE"},
 		{"dsn key and cipher, WAL", "?_key=s3cr%26t&_cipher=aes256cbc&_journal_mode=WAL", nil, "WAL"},
-		{"option key, WAL", "?_journal_mode=WAL", []Option{WithEncryptionKey([]byte("s3cr&t")), WithCipher("AES256CBC")}, "WAL"},
+		{"option key, WAL", "?_journal_mode=WAL", []turso.Option{turso.WithEncryptionKey([]byte("s3cr&t")), turso.WithCipher("AES256CBC")}, "WAL"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			path := filepath.Join(t.TempDir(), "enc.db")
-			db := openFeatureDB(t, path+tc.dsn, tc.opts...)
+			db := drivertest.OpenConnector(t, path+tc.dsn, tc.opts...)
 			mustExec(t, db, "CREATE TABLE t(x TEXT)")
 			for i := 0; i < 100; i++ {
 				mustExec(t, db, "INSERT INTO t VALUES (?)", "secret row payload")
@@ -87,14 +89,14 @@ func TestEncryptionAtRest(t *testing.T) {
 			}
 
 			// No key: the first statement fails with a typed error.
-			_, err := countRows(openFeatureDB(t, path))
+			_, err := countRows(drivertest.OpenConnector(t, path))
 			wantNotADatabase(t, "no key", err)
 			// Wrong key: connecting fails.
-			wrong := openFeatureDB(t, path, WithEncryptionKey([]byte("wrong")))
+			wrong := drivertest.OpenConnector(t, path, turso.WithEncryptionKey([]byte("wrong")))
 			wantNotADatabase(t, "wrong key", wrong.Ping())
 			// The failed attempts left the file intact: the right key reads
 			// every row.
-			right := openFeatureDB(t, path+tc.dsn, tc.opts...)
+			right := drivertest.OpenConnector(t, path+tc.dsn, tc.opts...)
 			if n, err := countRows(right); err != nil || n != 100 {
 				t.Fatalf("right key: %d rows, %v; want 100", n, err)
 			}
@@ -104,11 +106,11 @@ func TestEncryptionAtRest(t *testing.T) {
 
 func TestEncryptionPlainFileWithKey(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "plain.db")
-	plain := openFeatureDB(t, path)
+	plain := drivertest.OpenConnector(t, path)
 	mustExec(t, plain, "CREATE TABLE t(x); INSERT INTO t VALUES (1)")
 	plain.Close()
-	wantNotADatabase(t, "plain file, key given", openFeatureDB(t, path, WithEncryptionKey([]byte("k"))).Ping())
-	if n, err := countRows(openFeatureDB(t, path)); err != nil || n != 1 {
+	wantNotADatabase(t, "plain file, key given", drivertest.OpenConnector(t, path, turso.WithEncryptionKey([]byte("k"))).Ping())
+	if n, err := countRows(drivertest.OpenConnector(t, path)); err != nil || n != 1 {
 		t.Fatalf("plain file after a keyed attempt: %d rows, %v", n, err)
 	}
 }
@@ -118,7 +120,7 @@ func TestRekey(t *testing.T) {
 	for _, journal := range []string{"DELETE", "TRUNCATE"} {
 		t.Run(journal, func(t *testing.T) {
 			path := filepath.Join(t.TempDir(), "rekey.db")
-			db := openFeatureDB(t, path+"?_journal_mode="+journal)
+			db := drivertest.OpenConnector(t, path+"?_journal_mode="+journal)
 			mustExec(t, db, "CREATE TABLE t(x); INSERT INTO t VALUES (1), (2), (3)")
 			db.SetMaxOpenConns(1)
 
@@ -128,23 +130,23 @@ func TestRekey(t *testing.T) {
 			}{{"first", true}, {"second", true}, {"", false}}
 			prev := ""
 			for _, step := range steps {
-				c := featureConn(t, db)
-				if err := Rekey(ctx, c, []byte(step.key)); err != nil {
+				c := drivertest.Conn(t, db)
+				if err := turso.Rekey(ctx, c, []byte(step.key)); err != nil {
 					t.Fatalf("Rekey(%q): %v", step.key, err)
 				}
 				c.Close()
 				if h := fileHeader(t, path); bytes.Equal(h, sqliteHeader) == step.encrypted {
 					t.Fatalf("after Rekey(%q) the header is %q", step.key, h)
 				}
-				var opts []Option
+				var opts []turso.Option
 				if step.key != "" {
-					opts = append(opts, WithEncryptionKey([]byte(step.key)))
+					opts = append(opts, turso.WithEncryptionKey([]byte(step.key)))
 				}
-				if n, err := countRows(openFeatureDB(t, path, opts...)); err != nil || n != 3 {
+				if n, err := countRows(drivertest.OpenConnector(t, path, opts...)); err != nil || n != 3 {
 					t.Fatalf("after Rekey(%q): %d rows, %v", step.key, n, err)
 				}
 				if prev != "" {
-					_, err := countRows(openFeatureDB(t, path, WithEncryptionKey([]byte(prev))))
+					_, err := countRows(drivertest.OpenConnector(t, path, turso.WithEncryptionKey([]byte(prev))))
 					wantNotADatabase(t, "old key after rekey", err)
 				}
 				prev = step.key
@@ -156,12 +158,12 @@ func TestRekey(t *testing.T) {
 func TestRekeyRefusedInWAL(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "wal.db")
-	db := openFeatureDB(t, path+"?_journal_mode=WAL")
+	db := drivertest.OpenConnector(t, path+"?_journal_mode=WAL")
 	db.SetMaxIdleConns(1)
-	c := featureConn(t, db)
+	c := drivertest.Conn(t, db)
 	mustExec(t, c, "CREATE TABLE t(x); INSERT INTO t VALUES (1)")
-	var e *Error
-	if err := Rekey(ctx, c, []byte("k")); !errors.As(err, &e) || e.Code != CodeError {
+	var e *turso.Error
+	if err := turso.Rekey(ctx, c, []byte("k")); !errors.As(err, &e) || e.Code != turso.CodeError {
 		t.Fatalf("Rekey in WAL mode: %v, want an *Error", err)
 	}
 	// The database is untouched and the connection still works.
@@ -171,12 +173,12 @@ func TestRekeyRefusedInWAL(t *testing.T) {
 	}
 	// Leaving WAL mode makes rekeying possible.
 	mustExec(t, c, "PRAGMA journal_mode = DELETE")
-	if err := Rekey(ctx, c, []byte("k")); err != nil {
+	if err := turso.Rekey(ctx, c, []byte("k")); err != nil {
 		t.Fatalf("Rekey after leaving WAL: %v", err)
 	}
 	c.Close()
 	db.Close()
-	if n, err := countRows(openFeatureDB(t, path, WithEncryptionKey([]byte("k")))); err != nil || n != 1 {
+	if n, err := countRows(drivertest.OpenConnector(t, path, turso.WithEncryptionKey([]byte("k")))); err != nil || n != 1 {
 		t.Fatalf("after rekey: %d rows, %v", n, err)
 	}
 }
@@ -185,23 +187,23 @@ func TestEncryptionBadConfig(t *testing.T) {
 	for _, tc := range []struct {
 		name string
 		dsn  string
-		opts []Option
+		opts []turso.Option
 	}{
 		{"empty dsn key", "x.db?_key=", nil},
 		{"unknown dsn cipher", "x.db?_key=k&_cipher=rot13", nil},
-		{"empty option key", "x.db", []Option{WithEncryptionKey(nil)}},
-		{"unknown option cipher", "x.db", []Option{WithEncryptionKey([]byte("k")), WithCipher("des")}},
+		{"empty option key", "x.db", []turso.Option{turso.WithEncryptionKey(nil)}},
+		{"unknown option cipher", "x.db", []turso.Option{turso.WithEncryptionKey([]byte("k")), turso.WithCipher("des")}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			if _, err := NewConnector(filepath.Join(t.TempDir(), tc.dsn), tc.opts...); err == nil {
+			if _, err := turso.NewConnector(filepath.Join(t.TempDir(), tc.dsn), tc.opts...); err == nil {
 				t.Fatal("NewConnector succeeded; want an error")
 			}
 		})
 	}
 	// A cipher without a key is refused when connecting, and no file is made.
 	path := filepath.Join(t.TempDir(), "nokey.db")
-	var e *Error
-	if err := openFeatureDB(t, path, WithCipher(DefaultCipher)).Ping(); !errors.As(err, &e) || e.Code != CodeMisuse {
+	var e *turso.Error
+	if err := drivertest.OpenConnector(t, path, turso.WithCipher(turso.DefaultCipher)).Ping(); !errors.As(err, &e) || e.Code != turso.CodeMisuse {
 		t.Fatalf("cipher without key: %v, want a misuse *Error", err)
 	}
 }

@@ -30,16 +30,26 @@ type Error struct {
 	Message string
 	// SQL is the statement that failed, when one did.
 	SQL string
+	// Err is the Go error that caused the failure, when Go code did: the
+	// error with which a commit hook (SetCommitHook) vetoed the commit.
+	// Unwrap returns it.
+	Err error
 }
 
-// Error returns the engine's message, followed by the system error if
-// there is one.
+// Error returns the engine's message, followed by the system error or Err
+// if there is one.
 func (e *Error) Error() string {
-	if e.SystemErrno != 0 {
+	switch {
+	case e.SystemErrno != 0:
 		return e.Message + ": " + e.SystemErrno.Error()
+	case e.Err != nil:
+		return e.Message + ": " + e.Err.Error()
 	}
 	return e.Message
 }
+
+// Unwrap returns Err, the Go error behind the failure, or nil.
+func (e *Error) Unwrap() error { return e.Err }
 
 // Is reports whether e is the condition that target, one of the package's
 // sentinel errors, names.
@@ -51,12 +61,14 @@ func (e *Error) Is(target error) bool {
 	if s.extended != 0 {
 		return e.ExtendedCode == s.extended
 	}
-	return e.Code == s.code
+	return e.Code == s.code || (s.alsoCode != 0 && e.Code == s.alsoCode)
 }
 
-// sentinel is a condition that errors.Is matches against *Error by code.
+// sentinel is a condition that errors.Is matches against *Error by code
+// (or by alsoCode), or by extended code.
 type sentinel struct {
 	code, extended int
+	alsoCode       int
 	text           string
 }
 
@@ -66,10 +78,14 @@ func (s *sentinel) Error() string { return s.text }
 // match; Error.Code and Error.ExtendedCode hold these numbers.
 const (
 	CodeError      = engine.CodeError
+	CodeInternal   = engine.CodeInternal
 	CodeBusy       = engine.CodeBusy
 	CodeLocked     = engine.CodeLocked
 	CodeReadOnly   = engine.CodeReadOnly
 	CodeInterrupt  = engine.CodeInterrupt
+	CodeIOErr      = engine.CodeIOErr
+	CodeCorrupt    = engine.CodeCorrupt
+	CodeFull       = engine.CodeFull
 	CodeCantOpen   = engine.CodeCantOpen
 	CodeConstraint = engine.CodeConstraint
 	CodeMismatch   = engine.CodeMismatch
@@ -110,6 +126,24 @@ var (
 	ErrConstraintNotNull    error = &sentinel{extended: CodeConstraintNotNull, text: "turso: NOT NULL constraint failed"}
 	ErrConstraintCheck      error = &sentinel{extended: CodeConstraintCheck, text: "turso: CHECK constraint failed"}
 	ErrConstraintTrigger    error = &sentinel{extended: CodeConstraintTrigger, text: "turso: constraint failed in a trigger"}
+	// ErrCorrupt: the database file is damaged (SQLITE_CORRUPT: a
+	// truncated file, a damaged page) or is not a database at all
+	// (SQLITE_NOTADB: a destroyed header, a file of another kind, or an
+	// encrypted database read with the wrong key or none, which
+	// ErrNotADatabase matches alone). Either way the file cannot be read
+	// as it is: restore it from a backup, or give the right key.
+	ErrCorrupt error = &sentinel{code: CodeCorrupt, alsoCode: CodeNotADB, text: "turso: database disk image is malformed"}
+	// ErrFull: the disk (or the quota, or the database's page limit) is
+	// full. The statement, and its transaction if it was to commit it,
+	// failed; everything committed before stays.
+	ErrFull error = &sentinel{code: CodeFull, text: "turso: database or disk is full"}
+	// ErrIO: reading or writing the database's files failed
+	// (SQLITE_IOERR; SystemErrno says why).
+	ErrIO error = &sentinel{code: CodeIOErr, text: "turso: disk I/O error"}
+	// ErrInternal: the engine failed internally (SQLITE_INTERNAL): with
+	// Turso's wasm engine, its instance trapped. The connection is
+	// unusable and the pool replaces it; committed data is intact.
+	ErrInternal error = &sentinel{code: CodeInternal, text: "turso: internal engine error"}
 )
 
 // errNoDefaultEngine is returned for a connection to the libSQL engine in
@@ -142,9 +176,12 @@ func wrapErr(err error, sql string) error {
 	return toError(ee, sql)
 }
 
-// toError converts an engine's *engine.Error.
+// toError converts an engine's *engine.Error. No fmt verb may print a
+// key: the SQL that set one (PRAGMA key, ...) keeps it out of the error.
 func toError(ee *engine.Error, sql string) *Error {
-	return &Error{Code: ee.Code, ExtendedCode: ee.ExtendedCode, SystemErrno: ee.SystemErrno, Message: ee.Message, SQL: sql}
+	e := &Error{Code: ee.Code, ExtendedCode: ee.ExtendedCode, SystemErrno: ee.SystemErrno, Message: ee.Message, SQL: sql, Err: ee.Err}
+	redactError(e)
+	return e
 }
 
 // ctxErr returns the context's error in place of err when the context ended

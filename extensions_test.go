@@ -1,14 +1,17 @@
-package turso
+package turso_test
 
 import (
 	"errors"
 	"testing"
+
+	"github.com/turso-go/turso"
+	"github.com/turso-go/turso/internal/drivertest"
 )
 
 // TestBuiltInExtensions checks, through the driver, the extensions
 // libSQL's engine has built in: FTS5, R-Tree and the JSON functions.
 func TestBuiltInExtensions(t *testing.T) {
-	db := openFeatureDB(t, ":memory:")
+	db := drivertest.OpenConnector(t, ":memory:")
 	db.SetMaxOpenConns(1)
 	mustExec(t, db, `
 		CREATE VIRTUAL TABLE notes USING fts5(title, body);
@@ -55,7 +58,7 @@ func TestBuiltInExtensions(t *testing.T) {
 		"SELECT json_extract('{not json', '$.a')",
 		"INSERT INTO boxes VALUES (9, 10, 0, 0, 1)", // min_x > max_x
 	} {
-		var e *Error
+		var e *turso.Error
 		if _, err := db.Exec(q); !errors.As(err, &e) {
 			t.Errorf("%s: %v, want an *Error", q, err)
 		}

@@ -1,4 +1,4 @@
-package turso
+package turso_test
 
 import (
 	"context"
@@ -10,6 +10,9 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/turso-go/turso"
+	"github.com/turso-go/turso/internal/drivertest"
 )
 
 func reverse(s string) string {
@@ -54,39 +57,39 @@ func (a *failingAgg) Done() int64 {
 	return a.sum
 }
 
-func funcTestOptions() []Option {
-	return []Option{
-		RegisterFunc("rev", reverse, true),
-		RegisterFunc("rev_volatile", reverse, false),
-		RegisterFunc("add_num", func(a int64, b float64) float64 { return float64(a) + b }, true),
-		RegisterFunc("sum_all", func(xs ...int64) int64 {
+func funcTestOptions() []turso.Option {
+	return []turso.Option{
+		turso.RegisterFunc("rev", reverse, true),
+		turso.RegisterFunc("rev_volatile", reverse, false),
+		turso.RegisterFunc("add_num", func(a int64, b float64) float64 { return float64(a) + b }, true),
+		turso.RegisterFunc("sum_all", func(xs ...int64) int64 {
 			var s int64
 			for _, x := range xs {
 				s += x
 			}
 			return s
 		}, true),
-		RegisterFunc("go_type", func(v any) string { return fmt.Sprintf("%T", v) }, true),
-		RegisterFunc("blob_len", func(b []byte) int { return len(b) }, true),
-		RegisterFunc("negate", func(b bool) bool { return !b }, true),
-		RegisterFunc("null_result", func() any { return nil }, true),
-		RegisterFunc("small", func(x int8) int8 { return x }, true),
-		RegisterFunc("fail_if", func(msg string) (string, error) {
+		turso.RegisterFunc("go_type", func(v any) string { return fmt.Sprintf("%T", v) }, true),
+		turso.RegisterFunc("blob_len", func(b []byte) int { return len(b) }, true),
+		turso.RegisterFunc("negate", func(b bool) bool { return !b }, true),
+		turso.RegisterFunc("null_result", func() any { return nil }, true),
+		turso.RegisterFunc("small", func(x int8) int8 { return x }, true),
+		turso.RegisterFunc("fail_if", func(msg string) (string, error) {
 			if msg != "" {
 				return "", errors.New(msg)
 			}
 			return "ok", nil
 		}, false),
-		RegisterFunc("boom", func(x int) int { panic(fmt.Sprintf("boom %d", x)) }, false),
-		RegisterAggregate("product", func() *product { return &product{p: 1} }, true),
-		RegisterAggregate("checked_sum", func() *failingAgg { return &failingAgg{} }, true),
-		RegisterCollation("backwards", func(a, b string) int { return strings.Compare(b, a) }),
-		RegisterCollation("panicky", func(a, b string) int { panic("no order") }),
+		turso.RegisterFunc("boom", func(x int) int { panic(fmt.Sprintf("boom %d", x)) }, false),
+		turso.RegisterAggregate("product", func() *product { return &product{p: 1} }, true),
+		turso.RegisterAggregate("checked_sum", func() *failingAgg { return &failingAgg{} }, true),
+		turso.RegisterCollation("backwards", func(a, b string) int { return strings.Compare(b, a) }),
+		turso.RegisterCollation("panicky", func(a, b string) int { panic("no order") }),
 	}
 }
 
 func TestRegisterFuncValues(t *testing.T) {
-	db := openFeatureDB(t, filepath.Join(t.TempDir(), "f.db"), funcTestOptions()...)
+	db := drivertest.OpenConnector(t, filepath.Join(t.TempDir(), "f.db"), funcTestOptions()...)
 	for _, tc := range []struct {
 		query string
 		want  any
@@ -125,7 +128,7 @@ func TestRegisterFuncValues(t *testing.T) {
 }
 
 func TestRegisterFuncErrors(t *testing.T) {
-	db := openFeatureDB(t, filepath.Join(t.TempDir(), "f.db"), funcTestOptions()...)
+	db := drivertest.OpenConnector(t, filepath.Join(t.TempDir(), "f.db"), funcTestOptions()...)
 	db.SetMaxOpenConns(1)
 	mustExec(t, db, "CREATE TABLE t(x INTEGER)")
 	mustExec(t, db, "INSERT INTO t VALUES (1), (2)")
@@ -147,7 +150,7 @@ func TestRegisterFuncErrors(t *testing.T) {
 		t.Run(tc.query, func(t *testing.T) {
 			var got any
 			err := db.QueryRow(tc.query).Scan(&got)
-			var e *Error
+			var e *turso.Error
 			if !errors.As(err, &e) || !strings.Contains(e.Message, tc.want) {
 				t.Fatalf("got %v (%T), want an *Error containing %q", err, err, tc.want)
 			}
@@ -172,10 +175,10 @@ func TestRegisterFuncErrors(t *testing.T) {
 
 func TestRegisterFuncEveryConnection(t *testing.T) {
 	ctx := context.Background()
-	db := openFeatureDB(t, filepath.Join(t.TempDir(), "f.db"), RegisterFunc("rev", reverse, true))
+	db := drivertest.OpenConnector(t, filepath.Join(t.TempDir(), "f.db"), turso.RegisterFunc("rev", reverse, true))
 	// Hold three connections at once: each must have the function.
 	for i := range 3 {
-		c := featureConn(t, db)
+		c := drivertest.Conn(t, db)
 		var got string
 		if err := c.QueryRowContext(ctx, "SELECT rev(?)", fmt.Sprint("abc", i)).Scan(&got); err != nil || got != fmt.Sprint(i, "cba") {
 			t.Fatalf("connection %d: %q, %v", i, got, err)
@@ -189,24 +192,24 @@ func TestRegisterFuncEveryConnection(t *testing.T) {
 func TestRegisterFuncBadDefinitions(t *testing.T) {
 	for _, tc := range []struct {
 		name string
-		opt  Option
+		opt  turso.Option
 	}{
-		{"not a function", RegisterFunc("f", 42, true)},
-		{"nil function", RegisterFunc("f", (func())(nil), true)},
-		{"empty name", RegisterFunc("", reverse, true)},
-		{"long name", RegisterFunc(strings.Repeat("f", 256), reverse, true)},
-		{"unsupported parameter", RegisterFunc("f", func(c chan int) int { return 0 }, true)},
-		{"three results", RegisterFunc("f", func() (int, int, error) { return 0, 0, nil }, true)},
-		{"second result not error", RegisterFunc("f", func() (int, int) { return 0, 0 }, true)},
-		{"aggregate not a constructor", RegisterAggregate("a", &product{}, true)},
-		{"aggregate without Step", RegisterAggregate("a", func() *struct{ x int } { return nil }, true)},
-		{"aggregate Step returns value", RegisterAggregate("a", func() *badStep { return nil }, true)},
-		{"aggregate without Done result", RegisterAggregate("a", func() *noDoneResult { return nil }, true)},
-		{"nil collation", RegisterCollation("c", nil)},
-		{"empty collation name", RegisterCollation("", strings.Compare)},
+		{"not a function", turso.RegisterFunc("f", 42, true)},
+		{"nil function", turso.RegisterFunc("f", (func())(nil), true)},
+		{"empty name", turso.RegisterFunc("", reverse, true)},
+		{"long name", turso.RegisterFunc(strings.Repeat("f", 256), reverse, true)},
+		{"unsupported parameter", turso.RegisterFunc("f", func(c chan int) int { return 0 }, true)},
+		{"three results", turso.RegisterFunc("f", func() (int, int, error) { return 0, 0, nil }, true)},
+		{"second result not error", turso.RegisterFunc("f", func() (int, int) { return 0, 0 }, true)},
+		{"aggregate not a constructor", turso.RegisterAggregate("a", &product{}, true)},
+		{"aggregate without Step", turso.RegisterAggregate("a", func() *struct{ x int } { return nil }, true)},
+		{"aggregate Step returns value", turso.RegisterAggregate("a", func() *badStep { return nil }, true)},
+		{"aggregate without Done result", turso.RegisterAggregate("a", func() *noDoneResult { return nil }, true)},
+		{"nil collation", turso.RegisterCollation("c", nil)},
+		{"empty collation name", turso.RegisterCollation("", strings.Compare)},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			if _, err := NewConnector(":memory:", tc.opt); err == nil {
+			if _, err := turso.NewConnector(":memory:", tc.opt); err == nil {
 				t.Fatal("NewConnector succeeded; want an error")
 			}
 		})
@@ -224,7 +227,7 @@ func (*noDoneResult) Step(x int) {}
 func (*noDoneResult) Done()      {}
 
 func TestRegisterAggregateNilState(t *testing.T) {
-	db := openFeatureDB(t, ":memory:", RegisterAggregate("nil_agg", func() *product { return nil }, true))
+	db := drivertest.OpenConnector(t, ":memory:", turso.RegisterAggregate("nil_agg", func() *product { return nil }, true))
 	var got any
 	err := db.QueryRow("SELECT nil_agg(1)").Scan(&got)
 	if err == nil || !strings.Contains(err.Error(), "constructor returned nil") {
@@ -233,7 +236,7 @@ func TestRegisterAggregateNilState(t *testing.T) {
 }
 
 func TestRegisterFuncFloatResult(t *testing.T) {
-	db := openFeatureDB(t, ":memory:", RegisterFunc("half", func(x float32) float32 { return x / 2 }, true))
+	db := drivertest.OpenConnector(t, ":memory:", turso.RegisterFunc("half", func(x float32) float32 { return x / 2 }, true))
 	var got float64
 	if err := db.QueryRow("SELECT half(3)").Scan(&got); err != nil || math.Abs(got-1.5) > 1e-9 {
 		t.Fatalf("half(3) = %v, %v", got, err)
@@ -252,7 +255,7 @@ func (a *intSum) Step(x int64) { a.s += x }
 func (a *intSum) Done() int64  { return a.s }
 
 func TestRegisterAggregateInterfaceState(t *testing.T) {
-	db := openFeatureDB(t, ":memory:", RegisterAggregate("isum", func() summer { return &intSum{} }, true))
+	db := drivertest.OpenConnector(t, ":memory:", turso.RegisterAggregate("isum", func() summer { return &intSum{} }, true))
 	rows, err := db.Query("SELECT g, isum(x) FROM (SELECT 1 AS g, 10 AS x UNION ALL SELECT 1, 5 UNION ALL SELECT 2, 7) GROUP BY g ORDER BY g")
 	if err != nil {
 		t.Fatal(err)
@@ -277,7 +280,7 @@ func TestRegisterAggregateInterfaceState(t *testing.T) {
 // BenchmarkGoFunc measures one call of a Go scalar function from SQL
 // against the built-in abs().
 func BenchmarkGoFunc(b *testing.B) {
-	c, err := NewConnector(":memory:", RegisterFunc("go_abs", func(x int64) int64 {
+	c, err := turso.NewConnector(":memory:", turso.RegisterFunc("go_abs", func(x int64) int64 {
 		if x < 0 {
 			return -x
 		}

@@ -63,16 +63,12 @@ func SetUpdateHook(ctx context.Context, c *sql.Conn, fn func(UpdateEvent)) error
 
 // SetCommitHook calls fn before each commit on connection c. When fn
 // returns an error, or panics, the commit turns into a rollback and the
-// committing statement fails with an *Error of ExtendedCode
-// CodeConstraintCommitHook. A nil fn removes the hook.
+// committing statement (the Commit of a transaction, or a statement
+// outside one) fails with an *Error of ExtendedCode
+// CodeConstraintCommitHook that wraps fn's error: errors.Is and errors.As
+// find it. A nil fn removes the hook.
 func SetCommitHook(ctx context.Context, c *sql.Conn, fn func() error) error {
-	return withHooker(ctx, c, func(h engine.Hooker) {
-		if fn == nil {
-			h.SetCommitHook(nil)
-			return
-		}
-		h.SetCommitHook(func() bool { return fn() == nil })
-	})
+	return withHooker(ctx, c, func(h engine.Hooker) { h.SetCommitHook(fn) })
 }
 
 // CodeConstraintCommitHook is the extended result code of a commit that a

@@ -1,4 +1,4 @@
-package turso
+package turso_test
 
 import (
 	"context"
@@ -8,34 +8,37 @@ import (
 	"path/filepath"
 	"slices"
 	"testing"
+
+	"github.com/turso-go/turso"
+	"github.com/turso-go/turso/internal/drivertest"
 )
 
 func TestUpdateHook(t *testing.T) {
 	ctx := context.Background()
-	c := featureConn(t, openFeatureDB(t, filepath.Join(t.TempDir(), "h.db")))
+	c := drivertest.Conn(t, drivertest.OpenConnector(t, filepath.Join(t.TempDir(), "h.db")))
 	mustExec(t, c, "CREATE TABLE t(id INTEGER PRIMARY KEY, v TEXT)")
-	var events []UpdateEvent
-	if err := SetUpdateHook(ctx, c, func(e UpdateEvent) { events = append(events, e) }); err != nil {
+	var events []turso.UpdateEvent
+	if err := turso.SetUpdateHook(ctx, c, func(e turso.UpdateEvent) { events = append(events, e) }); err != nil {
 		t.Fatal(err)
 	}
 	mustExec(t, c, "INSERT INTO t VALUES (1, 'a'), (2, 'b')")
 	mustExec(t, c, "UPDATE t SET v = 'c' WHERE id = 2")
 	mustExec(t, c, "DELETE FROM t WHERE id = 1")
-	want := []UpdateEvent{
-		{OpInsert, "main", "t", 1},
-		{OpInsert, "main", "t", 2},
-		{OpUpdate, "main", "t", 2},
-		{OpDelete, "main", "t", 1},
+	want := []turso.UpdateEvent{
+		{turso.OpInsert, "main", "t", 1},
+		{turso.OpInsert, "main", "t", 2},
+		{turso.OpUpdate, "main", "t", 2},
+		{turso.OpDelete, "main", "t", 1},
 	}
 	if !slices.Equal(events, want) {
 		t.Fatalf("events %v, want %v", events, want)
 	}
-	if got := OpInsert.String() + OpUpdate.String() + OpDelete.String() + Op(1).String(); got != "INSERTUPDATEDELETEOp(1)" {
+	if got := turso.OpInsert.String() + turso.OpUpdate.String() + turso.OpDelete.String() + turso.Op(1).String(); got != "INSERTUPDATEDELETEOp(1)" {
 		t.Fatalf("Op names: %s", got)
 	}
 
 	// Removed: no more events.
-	if err := SetUpdateHook(ctx, c, nil); err != nil {
+	if err := turso.SetUpdateHook(ctx, c, nil); err != nil {
 		t.Fatal(err)
 	}
 	mustExec(t, c, "INSERT INTO t VALUES (3, 'd')")
@@ -44,7 +47,7 @@ func TestUpdateHook(t *testing.T) {
 	}
 
 	// A panicking hook neither crashes nor fails the statement.
-	if err := SetUpdateHook(ctx, c, func(UpdateEvent) { panic("hook bug") }); err != nil {
+	if err := turso.SetUpdateHook(ctx, c, func(turso.UpdateEvent) { panic("hook bug") }); err != nil {
 		t.Fatal(err)
 	}
 	mustExec(t, c, "INSERT INTO t VALUES (4, 'e')")
@@ -56,11 +59,11 @@ func TestUpdateHook(t *testing.T) {
 
 func TestCommitAndRollbackHooks(t *testing.T) {
 	ctx := context.Background()
-	c := featureConn(t, openFeatureDB(t, filepath.Join(t.TempDir(), "h.db")))
+	c := drivertest.Conn(t, drivertest.OpenConnector(t, filepath.Join(t.TempDir(), "h.db")))
 	mustExec(t, c, "CREATE TABLE t(x)")
 	var commits, rollbacks int
 	veto := false
-	if err := SetCommitHook(ctx, c, func() error {
+	if err := turso.SetCommitHook(ctx, c, func() error {
 		commits++
 		if veto {
 			return errors.New("vetoed")
@@ -69,7 +72,7 @@ func TestCommitAndRollbackHooks(t *testing.T) {
 	}); err != nil {
 		t.Fatal(err)
 	}
-	if err := SetRollbackHook(ctx, c, func() { rollbacks++ }); err != nil {
+	if err := turso.SetRollbackHook(ctx, c, func() { rollbacks++ }); err != nil {
 		t.Fatal(err)
 	}
 
@@ -89,25 +92,25 @@ func TestCommitAndRollbackHooks(t *testing.T) {
 	// A vetoing commit hook turns the commit into a rollback.
 	veto = true
 	_, err = c.ExecContext(ctx, "INSERT INTO t VALUES (3)")
-	var e *Error
-	if !errors.As(err, &e) || e.ExtendedCode != CodeConstraintCommitHook || !errors.Is(err, ErrConstraint) {
+	var e *turso.Error
+	if !errors.As(err, &e) || e.ExtendedCode != turso.CodeConstraintCommitHook || !errors.Is(err, turso.ErrConstraint) {
 		t.Fatalf("vetoed commit: %v, want a commit-hook constraint *Error", err)
 	}
 	if rollbacks != 2 {
 		t.Fatalf("vetoed commit: %d rollbacks, want 2", rollbacks)
 	}
 	// So does a panicking one.
-	if err := SetCommitHook(ctx, c, func() error { panic("commit hook bug") }); err != nil {
+	if err := turso.SetCommitHook(ctx, c, func() error { panic("commit hook bug") }); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.ExecContext(ctx, "INSERT INTO t VALUES (4)"); !errors.As(err, &e) || e.ExtendedCode != CodeConstraintCommitHook {
+	if _, err := c.ExecContext(ctx, "INSERT INTO t VALUES (4)"); !errors.As(err, &e) || e.ExtendedCode != turso.CodeConstraintCommitHook {
 		t.Fatalf("panicking commit hook: %v", err)
 	}
 	// Removing the hooks restores plain commits; only row 1 made it.
-	if err := SetCommitHook(ctx, c, nil); err != nil {
+	if err := turso.SetCommitHook(ctx, c, nil); err != nil {
 		t.Fatal(err)
 	}
-	if err := SetRollbackHook(ctx, c, nil); err != nil {
+	if err := turso.SetRollbackHook(ctx, c, nil); err != nil {
 		t.Fatal(err)
 	}
 	mustExec(t, c, "INSERT INTO t VALUES (5)")
@@ -130,22 +133,22 @@ func (fakeConn) Begin() (driver.Tx, error)           { return nil, errors.New("f
 
 func TestFeatureHelpersBadConn(t *testing.T) {
 	ctx := context.Background()
-	foreign := featureConn(t, sql.OpenDB(driverConnector{fakeDriver{}}))
-	if err := SetUpdateHook(ctx, foreign, nil); !errors.Is(err, ErrNotTurso) {
+	foreign := drivertest.Conn(t, sql.OpenDB(driverConnector{fakeDriver{}}))
+	if err := turso.SetUpdateHook(ctx, foreign, nil); !errors.Is(err, turso.ErrNotTurso) {
 		t.Fatalf("foreign connection: %v, want ErrNotTurso", err)
 	}
-	if _, err := Serialize(ctx, nil, ""); err == nil {
+	if _, err := turso.Serialize(ctx, nil, ""); err == nil {
 		t.Fatal("nil connection accepted")
 	}
-	c := featureConn(t, openFeatureDB(t, ":memory:"))
+	c := drivertest.Conn(t, drivertest.OpenConnector(t, ":memory:"))
 	c.Close()
-	if err := SetCommitHook(ctx, c, nil); !errors.Is(err, sql.ErrConnDone) {
+	if err := turso.SetCommitHook(ctx, c, nil); !errors.Is(err, sql.ErrConnDone) {
 		t.Fatalf("closed *sql.Conn: %v, want sql.ErrConnDone", err)
 	}
 	cctx, cancel := context.WithCancel(ctx)
 	cancel()
-	c2 := featureConn(t, openFeatureDB(t, ":memory:"))
-	if _, err := Serialize(cctx, c2, ""); !errors.Is(err, context.Canceled) {
+	c2 := drivertest.Conn(t, drivertest.OpenConnector(t, ":memory:"))
+	if _, err := turso.Serialize(cctx, c2, ""); !errors.Is(err, context.Canceled) {
 		t.Fatalf("cancelled context: %v", err)
 	}
 }

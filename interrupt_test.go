@@ -1,4 +1,4 @@
-package turso
+package turso_test
 
 import (
 	"context"
@@ -6,12 +6,15 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/turso-go/turso"
+	"github.com/turso-go/turso/internal/drivertest"
 )
 
 func TestInterrupter(t *testing.T) {
 	ctx := context.Background()
-	c := featureConn(t, openFeatureDB(t, ":memory:"))
-	interrupt, err := Interrupter(ctx, c)
+	c := drivertest.Conn(t, drivertest.OpenConnector(t, ":memory:"))
+	interrupt, err := turso.Interrupter(ctx, c)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -28,7 +31,7 @@ func TestInterrupter(t *testing.T) {
 	_, err = c.ExecContext(ctx, "WITH RECURSIVE r(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM r) SELECT count(*) FROM r")
 	stop.Store(true)
 	<-done
-	if !errors.Is(err, ErrInterrupt) {
+	if !errors.Is(err, turso.ErrInterrupt) {
 		t.Fatalf("endless query: %v, want ErrInterrupt", err)
 	}
 	if d := time.Since(start); d > 5*time.Second {

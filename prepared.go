@@ -178,7 +178,7 @@ func (p *prepared) describe(width int) {
 	p.kinds = make([]columnKind, n)
 	for i := range n {
 		p.cols[i] = p.s.ColumnName(i)
-		p.kinds[i] = kindOfDeclType(p.s.ColumnDeclType(i))
+		p.kinds[i] = kindOfDeclType(declType(p.s, i))
 	}
 	p.reprep = p.s.Reprepared()
 }

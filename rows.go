@@ -5,6 +5,8 @@ import (
 	"database/sql/driver"
 	"io"
 	"reflect"
+
+	"github.com/turso-go/turso/internal/engine"
 )
 
 // rows is the result set of a query. It holds its prepared statement busy
@@ -91,33 +93,41 @@ func (r *rows) Close() error {
 }
 
 // ColumnTypeDatabaseTypeName returns the column's declared type as written
-// in the schema (as mattn/go-sqlite3 does), or "" for an expression.
+// in the schema (as mattn/go-sqlite3 does), or "" for an expression. On
+// an engine that knows only type affinities (Turso's), it is the affinity.
 func (r *rows) ColumnTypeDatabaseTypeName(i int) string {
-	return r.p.s.ColumnDeclType(i)
+	return columnTypeName(r.p.s, i)
 }
 
 // ColumnTypeScanType returns the type to scan the column into, decided by
-// its declared type as mattn/go-sqlite3 decides it.
+// its declared type (or affinity) as mattn/go-sqlite3 decides it.
 func (r *rows) ColumnTypeScanType(i int) reflect.Type {
-	return scanType(r.p.s.ColumnDeclType(i))
+	return scanType(columnTypeName(r.p.s, i))
 }
 
 // ColumnTypeNullable reports whether the column may be NULL: false for a
 // column read straight from a table column declared NOT NULL, true for
-// other table columns; unknown (ok false) for expressions.
+// other table columns; unknown (ok false) for expressions, and on an
+// engine that does not report NOT NULL.
 func (r *rows) ColumnTypeNullable(i int) (nullable, ok bool) {
-	notNull, known := r.p.s.ColumnNotNull(i)
+	n, isNuller := r.p.s.(engine.ColumnNotNuller)
+	if !isNuller {
+		return true, false
+	}
+	notNull, known := n.ColumnNotNull(i)
 	return !notNull, known
 }
 
 // ColumnTypeLength returns the length declared for a VARCHAR(n)-like
-// column, or math.MaxInt64 for TEXT and BLOB columns.
+// column, or math.MaxInt64 for TEXT and BLOB columns; unknown on an
+// engine that does not report declared types.
 func (r *rows) ColumnTypeLength(i int) (length int64, ok bool) {
-	return declLength(r.p.s.ColumnDeclType(i))
+	return declLength(declType(r.p.s, i))
 }
 
 // ColumnTypePrecisionScale returns the precision and scale declared for a
-// DECIMAL(p,s)-like column.
+// DECIMAL(p,s)-like column; unknown on an engine that does not report
+// declared types.
 func (r *rows) ColumnTypePrecisionScale(i int) (precision, scale int64, ok bool) {
-	return declPrecisionScale(r.p.s.ColumnDeclType(i))
+	return declPrecisionScale(declType(r.p.s, i))
 }

@@ -1,4 +1,4 @@
-package turso
+package turso_test
 
 import (
 	"bytes"
@@ -8,18 +8,21 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/turso-go/turso"
+	"github.com/turso-go/turso/internal/drivertest"
 )
 
 func TestSerializeDeserialize(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
 	path := filepath.Join(dir, "src.db")
-	src := openFeatureDB(t, path)
+	src := drivertest.OpenConnector(t, path)
 	fillTable(t, src, 300)
-	sc := featureConn(t, src)
+	sc := drivertest.Conn(t, src)
 	want := tableDigest(t, sc)
 
-	image, err := Serialize(ctx, sc, "")
+	image, err := turso.Serialize(ctx, sc, "")
 	if err != nil {
 		t.Fatalf("Serialize: %v", err)
 	}
@@ -34,14 +37,14 @@ func TestSerializeDeserialize(t *testing.T) {
 		t.Fatalf("image of %d bytes, file of %d", len(image), len(file))
 	}
 
-	mem := openFeatureDB(t, ":memory:")
-	mc := featureConn(t, mem)
+	mem := drivertest.OpenConnector(t, ":memory:")
+	mc := drivertest.Conn(t, mem)
 	// A statement cached before the switch re-prepares on the new schema.
 	var n int
 	if err := mc.QueryRowContext(ctx, "SELECT count(*) FROM sqlite_schema").Scan(&n); err != nil || n != 0 {
 		t.Fatalf("empty database: %d tables, %v", n, err)
 	}
-	if err := Deserialize(ctx, mc, "main", image); err != nil {
+	if err := turso.Deserialize(ctx, mc, "main", image); err != nil {
 		t.Fatalf("Deserialize: %v", err)
 	}
 	if err := mc.QueryRowContext(ctx, "SELECT count(*) FROM sqlite_schema").Scan(&n); err != nil || n != 1 {
@@ -57,30 +60,30 @@ func TestSerializeDeserialize(t *testing.T) {
 	}
 	// Serializing an attached database and the temp schema works too.
 	mustExec(t, mc, "CREATE TEMP TABLE tt(x); INSERT INTO tt VALUES (1)")
-	if temp, err := Serialize(ctx, mc, "temp"); err != nil || !bytes.HasPrefix(temp, sqliteHeader) {
+	if temp, err := turso.Serialize(ctx, mc, "temp"); err != nil || !bytes.HasPrefix(temp, sqliteHeader) {
 		t.Fatalf("Serialize(temp): %d bytes, %v", len(temp), err)
 	}
 }
 
 func TestSerializeDeserializeFailures(t *testing.T) {
 	ctx := context.Background()
-	db := openFeatureDB(t, ":memory:")
-	c := featureConn(t, db)
+	db := drivertest.OpenConnector(t, ":memory:")
+	c := drivertest.Conn(t, db)
 	mustExec(t, c, "CREATE TABLE keep(x); INSERT INTO keep VALUES (42)")
 
-	var e *Error
-	if _, err := Serialize(ctx, c, "nosuch"); !errors.As(err, &e) {
+	var e *turso.Error
+	if _, err := turso.Serialize(ctx, c, "nosuch"); !errors.As(err, &e) {
 		t.Fatalf("Serialize(nosuch): %v, want an *Error", err)
 	}
-	if err := Deserialize(ctx, c, "nosuch", []byte("whatever")); !errors.As(err, &e) || e.Code != CodeError || !strings.Contains(e.Message, "no such database") {
+	if err := turso.Deserialize(ctx, c, "nosuch", []byte("whatever")); !errors.As(err, &e) || e.Code != turso.CodeError || !strings.Contains(e.Message, "no such database") {
 		t.Fatalf("Deserialize(nosuch): %v, want a no-such-database *Error", err)
 	}
-	image, err := Serialize(ctx, c, "main")
+	image, err := turso.Serialize(ctx, c, "main")
 	if err != nil {
 		t.Fatal(err)
 	}
 	mustExec(t, c, "BEGIN; INSERT INTO keep VALUES (43)")
-	if err := Deserialize(ctx, c, "main", image); err == nil || !strings.Contains(err.Error(), "transaction is open") {
+	if err := turso.Deserialize(ctx, c, "main", image); err == nil || !strings.Contains(err.Error(), "transaction is open") {
 		t.Fatalf("Deserialize in a transaction: %v, want a refusal", err)
 	}
 	mustExec(t, c, "ROLLBACK")
@@ -90,11 +93,11 @@ func TestSerializeDeserializeFailures(t *testing.T) {
 	}
 
 	// Bytes that are not a database: the first read says so.
-	other := featureConn(t, openFeatureDB(t, ":memory:"))
-	if err := Deserialize(ctx, other, "", bytes.Repeat([]byte("not a database "), 512)); err != nil {
+	other := drivertest.Conn(t, drivertest.OpenConnector(t, ":memory:"))
+	if err := turso.Deserialize(ctx, other, "", bytes.Repeat([]byte("not a database "), 512)); err != nil {
 		t.Fatalf("Deserialize(garbage): %v", err)
 	}
-	if err := other.QueryRowContext(ctx, "SELECT count(*) FROM sqlite_schema").Scan(&x); !errors.Is(err, ErrNotADatabase) {
+	if err := other.QueryRowContext(ctx, "SELECT count(*) FROM sqlite_schema").Scan(&x); !errors.Is(err, turso.ErrNotADatabase) {
 		t.Fatalf("reading garbage: %v, want ErrNotADatabase", err)
 	}
 }

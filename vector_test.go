@@ -1,4 +1,4 @@
-package turso
+package turso_test
 
 import (
 	"cmp"
@@ -11,18 +11,21 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/turso-go/turso"
+	"github.com/turso-go/turso/internal/drivertest"
 )
 
 func TestVector32RoundTrip(t *testing.T) {
-	db := openFeatureDB(t, ":memory:")
+	db := drivertest.OpenConnector(t, ":memory:")
 	for _, tc := range []struct {
 		name string
-		v    Vector32
+		v    turso.Vector32
 	}{
-		{"small", Vector32{1, 2.5, -3}},
-		{"extremes", Vector32{math.MaxFloat32, -math.SmallestNonzeroFloat32, 0, 1e-30}},
-		{"long", func() Vector32 {
-			v := make(Vector32, 1024)
+		{"small", turso.Vector32{1, 2.5, -3}},
+		{"extremes", turso.Vector32{math.MaxFloat32, -math.SmallestNonzeroFloat32, 0, 1e-30}},
+		{"long", func() turso.Vector32 {
+			v := make(turso.Vector32, 1024)
 			for i := range v {
 				v[i] = float32(i) / 7
 			}
@@ -34,7 +37,7 @@ func TestVector32RoundTrip(t *testing.T) {
 			mustExec(t, db, "DROP TABLE IF EXISTS v")
 			mustExec(t, db, "CREATE TABLE v(id INTEGER PRIMARY KEY, e F32_BLOB("+strconv.Itoa(len(tc.v))+"))")
 			mustExec(t, db, "INSERT INTO v(e) VALUES (?)", tc.v)
-			var blob, text Vector32
+			var blob, text turso.Vector32
 			var viaSQL string
 			if err := db.QueryRow("SELECT e, vector_extract(e), vector_extract(vector32(?)) FROM v", tc.v.String()).Scan(&blob, &text, &viaSQL); err != nil {
 				t.Fatal(err)
@@ -66,10 +69,10 @@ func TestVector32RoundTrip(t *testing.T) {
 }
 
 func TestVector32Null(t *testing.T) {
-	db := openFeatureDB(t, ":memory:")
+	db := drivertest.OpenConnector(t, ":memory:")
 	mustExec(t, db, "CREATE TABLE v(e F32_BLOB(2))")
-	mustExec(t, db, "INSERT INTO v VALUES (?)", Vector32(nil))
-	v := Vector32{9}
+	mustExec(t, db, "INSERT INTO v VALUES (?)", turso.Vector32(nil))
+	v := turso.Vector32{9}
 	var isNull bool
 	if err := db.QueryRow("SELECT e, e IS NULL FROM v").Scan(&v, &isNull); err != nil || v != nil || !isNull {
 		t.Fatalf("nil vector: %v, null %v, %v", v, isNull, err)
@@ -80,7 +83,7 @@ func TestVector32Null(t *testing.T) {
 }
 
 func TestVector32Errors(t *testing.T) {
-	db := openFeatureDB(t, ":memory:")
+	db := drivertest.OpenConnector(t, ":memory:")
 	for _, tc := range []struct {
 		name string
 		src  any
@@ -100,11 +103,11 @@ func TestVector32Errors(t *testing.T) {
 				}
 				src = b
 			}
-			v := Vector32{7}
+			v := turso.Vector32{7}
 			if err := v.Scan(src); err == nil {
 				t.Fatalf("Scan(%v) succeeded: %v", src, v)
 			}
-			if !slices.Equal(v, Vector32{7}) {
+			if !slices.Equal(v, turso.Vector32{7}) {
 				t.Fatalf("failed Scan changed the vector to %v", v)
 			}
 		})
@@ -114,12 +117,12 @@ func TestVector32Errors(t *testing.T) {
 	// functions.
 	mustExec(t, db, "CREATE TABLE v(e F32_BLOB(3))")
 	mustExec(t, db, "CREATE INDEX v_idx ON v(libsql_vector_idx(e))")
-	var e *Error
+	var e *turso.Error
 	var d float64
-	if err := db.QueryRow("SELECT vector_distance_cos(vector32('[1,2,3]'), ?)", Vector32{1, 2}).Scan(&d); !errors.As(err, &e) {
+	if err := db.QueryRow("SELECT vector_distance_cos(vector32('[1,2,3]'), ?)", turso.Vector32{1, 2}).Scan(&d); !errors.As(err, &e) {
 		t.Fatalf("distance of mismatched vectors: %v, want an *Error", err)
 	}
-	if _, err := db.Exec("INSERT INTO v VALUES (?)", Vector32{1, 2}); !errors.As(err, &e) {
+	if _, err := db.Exec("INSERT INTO v VALUES (?)", turso.Vector32{1, 2}); !errors.As(err, &e) {
 		t.Fatalf("wrong dimensions: %v, want an *Error", err)
 	}
 	var n int
@@ -129,28 +132,28 @@ func TestVector32Errors(t *testing.T) {
 }
 
 func TestVector32InGoFunction(t *testing.T) {
-	norm := func(v Vector32) float64 {
+	norm := func(v turso.Vector32) float64 {
 		var s float64
 		for _, x := range v {
 			s += float64(x) * float64(x)
 		}
 		return math.Sqrt(s)
 	}
-	scale := func(v Vector32, k float64) Vector32 {
-		out := make(Vector32, len(v))
+	scale := func(v turso.Vector32, k float64) turso.Vector32 {
+		out := make(turso.Vector32, len(v))
 		for i, x := range v {
 			out[i] = x * float32(k)
 		}
 		return out
 	}
-	db := openFeatureDB(t, ":memory:", RegisterFunc("vnorm", norm, true), RegisterFunc("vscale", scale, true))
+	db := drivertest.OpenConnector(t, ":memory:", turso.RegisterFunc("vnorm", norm, true), turso.RegisterFunc("vscale", scale, true))
 	var got float64
 	var text string
 	if err := db.QueryRow("SELECT vnorm(vector32('[3,4]')), vector_extract(vscale(vector32('[1,2]'), 2))").Scan(&got, &text); err != nil {
 		t.Fatal(err)
 	}
-	var scaled Vector32
-	if err := scaled.Scan(text); err != nil || got != 5 || !slices.Equal(scaled, Vector32{2, 4}) {
+	var scaled turso.Vector32
+	if err := scaled.Scan(text); err != nil || got != 5 || !slices.Equal(scaled, turso.Vector32{2, 4}) {
 		t.Fatalf("vnorm = %v, vscale = %v (%v)", got, scaled, err)
 	}
 	if err := db.QueryRow("SELECT vnorm('nope')").Scan(&got); err == nil || !strings.Contains(err.Error(), "argument 1") {
@@ -159,7 +162,7 @@ func TestVector32InGoFunction(t *testing.T) {
 }
 
 // cosineDistance is 1 - cos(a, b), computed in float64.
-func cosineDistance(a, b Vector32) float64 {
+func cosineDistance(a, b turso.Vector32) float64 {
 	var dot, na, nb float64
 	for i := range a {
 		dot += float64(a[i]) * float64(b[i])
@@ -184,27 +187,27 @@ func TestVectorIndexRecall(t *testing.T) {
 		clusters            = 100
 	)
 	rng := rand.New(rand.NewPCG(8, 128))
-	centres := make([]Vector32, clusters)
+	centres := make([]turso.Vector32, clusters)
 	for c := range centres {
-		centres[c] = make(Vector32, dims)
+		centres[c] = make(turso.Vector32, dims)
 		for j := range centres[c] {
 			centres[c][j] = float32(rng.NormFloat64())
 		}
 	}
-	random := func() Vector32 {
+	random := func() turso.Vector32 {
 		c := centres[rng.IntN(clusters)]
-		v := make(Vector32, dims)
+		v := make(turso.Vector32, dims)
 		for j := range v {
 			v[j] = c[j] + 0.5*float32(rng.NormFloat64())
 		}
 		return v
 	}
 
-	db := openFeatureDB(t, filepath.Join(t.TempDir(), "vec.db")+"?_journal_mode=WAL&_cache_size=-65536")
+	db := drivertest.OpenConnector(t, filepath.Join(t.TempDir(), "vec.db")+"?_journal_mode=WAL&_cache_size=-65536")
 	db.SetMaxOpenConns(1)
 	mustExec(t, db, "CREATE TABLE items(id INTEGER PRIMARY KEY, embedding F32_BLOB(128))")
 	mustExec(t, db, "CREATE INDEX items_idx ON items(libsql_vector_idx(embedding, 'metric=cosine', 'max_neighbors=16', 'insert_l=32'))")
-	vectors := make([]Vector32, n+1) // by id
+	vectors := make([]turso.Vector32, n+1) // by id
 	start := time.Now()
 	tx, err := db.Begin()
 	if err != nil {
@@ -225,7 +228,7 @@ func TestVectorIndexRecall(t *testing.T) {
 	}
 	t.Logf("inserted and indexed %d vectors in %v", n, time.Since(start))
 
-	topK := func(query string, q Vector32) ([]int, time.Duration) {
+	topK := func(query string, q turso.Vector32) ([]int, time.Duration) {
 		t.Helper()
 		start := time.Now()
 		rows, err := db.Query(query, q)

@@ -13,6 +13,7 @@
 package drivertest
 
 import (
+	"context"
 	"database/sql"
 	"fmt"
 	"path/filepath"
@@ -47,10 +48,15 @@ const (
 	// SharedCache: connections to "file:name?mode=memory&cache=shared"
 	// share one in-memory database.
 	SharedCache Gap = "shared-cache"
+	// InvalidUTF8: text that is not valid UTF-8, in SQL text (a string
+	// literal, an identifier) or in a text argument, is taken as it is,
+	// as SQLite takes it. An engine with the gap refuses it with a typed
+	// error (RunFaults checks that it never fails otherwise).
+	InvalidUTF8 Gap = "invalid-utf8"
 )
 
 // gaps are the known gaps, for Run's check of an Engine.
-var gaps = []Gap{DeclaredTypes, NotNullInfo, InterruptRunningStep, ConstraintPrimaryKey, SharedCache}
+var gaps = []Gap{DeclaredTypes, NotNullInfo, InterruptRunningStep, ConstraintPrimaryKey, SharedCache, InvalidUTF8}
 
 // Engine describes the engine the suite runs on.
 type Engine struct {
@@ -63,8 +69,9 @@ type Engine struct {
 	// that need it are skipped, e.g. "no recursive CTEs (0.7.2)".
 	Gaps map[Gap]string
 	// UnsupportedParams lists the DSN parameters, as the suite writes them
-	// ("_journal=truncate"), that do not take effect on the engine (it
-	// ignores or refuses the pragma), each with the reason.
+	// ("_journal=truncate"), that the engine cannot honour, each with the
+	// reason. The suite checks that sql.Open refuses each with an error
+	// naming the engine (never that it is silently ignored).
 	UnsupportedParams map[string]string
 
 	// ConcurrentParams are the DSN parameters of a pool whose database
@@ -75,6 +82,9 @@ type Engine struct {
 	// BankTransfers is how many transfers RunConcurrent's bank invariant
 	// test makes (a tenth of it under -short); 0 means 4000.
 	BankTransfers int
+
+	// Faults describes how the engine takes faults, for RunFaults.
+	Faults Faults
 }
 
 // Run runs the whole suite on e, one subtest per behaviour. It fails at
@@ -215,19 +225,39 @@ func connector(t testing.TB, dsn string, opts ...turso.Option) *turso.Connector 
 	return c
 }
 
-// Execer is a *sql.DB, *sql.Tx or *sql.Conn-like handle.
+// Execer is a *sql.DB, *sql.Tx, *sql.Conn or *sql.Stmt-like handle.
 type Execer interface {
-	Exec(string, ...any) (sql.Result, error)
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
 }
 
 // MustExec runs statements that must succeed.
 func MustExec(t testing.TB, db Execer, query string, args ...any) sql.Result {
 	t.Helper()
-	res, err := db.Exec(query, args...)
+	res, err := db.ExecContext(context.Background(), query, args...)
 	if err != nil {
 		t.Fatalf("exec %q: %v", query, err)
 	}
 	return res
+}
+
+// OpenConnector opens a pool on a Connector for dsn with opts, and closes
+// it when the test ends.
+func OpenConnector(t testing.TB, dsn string, opts ...turso.Option) *sql.DB {
+	t.Helper()
+	db := sql.OpenDB(connector(t, dsn, opts...))
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
+// Conn takes one connection of db for the rest of the test.
+func Conn(t testing.TB, db *sql.DB) *sql.Conn {
+	t.Helper()
+	c, err := db.Conn(context.Background())
+	if err != nil {
+		t.Fatalf("db.Conn: %v", err)
+	}
+	t.Cleanup(func() { c.Close() })
+	return c
 }
 
 // QueryString returns the single text value a query yields.

@@ -542,8 +542,11 @@ func testContextCancelInterrupts(t *testing.T, e Engine) {
 			if !errors.Is(err, context.Canceled) {
 				t.Fatalf("err = %v, want context.Canceled", err)
 			}
-			if d := time.Since(start); d > 120*time.Millisecond {
-				t.Errorf("cancel took effect after %v, want within 100 ms", d)
+			// The statement would run for minutes: a second proves the
+			// interrupt, with room for a loaded machine under -race
+			// (120 ms failed there).
+			if d := time.Since(start); d > time.Second {
+				t.Errorf("cancel took effect after %v, want within a second", d)
 			}
 			if got := QueryString(t, db, "SELECT 'usable'"); got != "usable" {
 				t.Errorf("connection after cancel: %q", got)
@@ -653,7 +656,10 @@ var dsnParamTests = []dsnParamTest{
 	{"_timeout=77", "busy_timeout", "77"},
 	{"_journal_mode=WAL", "journal_mode", "wal"},
 	{"_journal=truncate", "journal_mode", "truncate"},
+	{"_journal_mode=DELETE", "journal_mode", "delete"},
+	{"_journal_mode=memory", "journal_mode", "memory"},
 	{"_synchronous=FULL", "synchronous", "2"},
+	{"_synchronous=EXTRA", "synchronous", "3"},
 	{"_sync=off", "synchronous", "0"},
 	{"_foreign_keys=1", "foreign_keys", "1"},
 	{"_fk=false", "foreign_keys", "0"},
@@ -677,8 +683,9 @@ var dsnParamTests = []dsnParamTest{
 func testDSNParametersTakeEffect(t *testing.T, e Engine) {
 	for _, tt := range dsnParamTests {
 		t.Run(tt.params+"/"+tt.pragma, func(t *testing.T) {
-			if reason, ok := e.UnsupportedParams[tt.params]; ok {
-				t.Skipf("%s engine: %s: %s", e.Name, tt.params, reason)
+			if _, ok := e.UnsupportedParams[tt.params]; ok {
+				testDSNParameterRefused(t, e, tt.params)
+				return
 			}
 			db, _ := e.openDB(t, tt.params)
 			if tt.pragma == "case_sensitive_like" {
@@ -692,6 +699,24 @@ func testDSNParametersTakeEffect(t *testing.T, e Engine) {
 				t.Errorf("PRAGMA %s = %q, want %q", tt.pragma, got, tt.want)
 			}
 		})
+	}
+}
+
+// testDSNParameterRefused checks that a DSN parameter the engine cannot
+// honour is refused at sql.Open, by an error that names the engine and
+// matches errors.ErrUnsupported, and that no database file was made.
+func testDSNParameterRefused(t *testing.T, e Engine, params string) {
+	path := filepath.Join(t.TempDir(), "refused.db")
+	db, err := sql.Open("turso", e.dsn(path, params))
+	if err == nil {
+		db.Close()
+		t.Fatalf("sql.Open with %s on the %s engine succeeded; want it refused", params, e.Name)
+	}
+	if !errors.Is(err, errors.ErrUnsupported) || !strings.Contains(err.Error(), e.Name+" engine") {
+		t.Errorf("sql.Open with %s: %v; want an error naming the %s engine and matching errors.ErrUnsupported", params, err, e.Name)
+	}
+	if _, err := os.Stat(path); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("refused open made %s (%v)", path, err)
 	}
 }
 
@@ -719,6 +744,20 @@ func testDSNURIParameters(t *testing.T, e Engine) {
 			}
 		})
 	}
+	t.Run("mode=rw needs the file", func(t *testing.T) {
+		missing := filepath.Join(dir, "missing.db")
+		db, err := sql.Open("turso", e.dsn("file:"+missing+"?mode=rw", ""))
+		if err == nil {
+			err = db.Ping()
+			db.Close()
+		}
+		if err == nil {
+			t.Error("mode=rw opened a file that does not exist")
+		}
+		if _, serr := os.Stat(missing); !errors.Is(serr, os.ErrNotExist) {
+			t.Errorf("mode=rw made the file (%v)", serr)
+		}
+	})
 	t.Run("shared cache", func(t *testing.T) {
 		testSharedCacheMemory(t, e)
 	})
@@ -832,14 +871,16 @@ func testConnectorOptions(t *testing.T, e Engine) {
 	if err := fdb.Ping(); err == nil || err.Error() != "init refused" {
 		t.Errorf("ping with a failing init hook: %v", err)
 	}
+	// A malformed pragma fails NewConnector (an engine that checks its
+	// pragmas) or the first connection.
 	badPragma, err := turso.NewConnector(e.dsn(path, ""), turso.WithPragma("journal_mode", "no such mode; DROP TABLE x"))
-	if err != nil {
-		t.Fatal(err)
+	if err == nil {
+		bdb := sql.OpenDB(badPragma)
+		defer bdb.Close()
+		err = bdb.Ping()
 	}
-	bdb := sql.OpenDB(badPragma)
-	defer bdb.Close()
-	if err := bdb.Ping(); err == nil {
-		t.Error("ping with a malformed pragma succeeded")
+	if err == nil {
+		t.Error("a malformed pragma was accepted")
 	}
 }
 
@@ -1063,9 +1104,15 @@ func testColumnTypes(t *testing.T, e Engine) {
 			got := want{ct.Name(), ct.DatabaseTypeName(), ct.ScanType(), nullable, nok, length, lok, prec, scale, pok}
 			// Leave out what a gap of the engine makes unknowable.
 			var unchecked []string
-			if e.lacks(DeclaredTypes) && !affinities[w.decl] {
-				got.decl, got.scan, got.length, got.lok, got.prec, got.scale, got.pok = w.decl, w.scan, w.length, w.lok, w.prec, w.scale, w.pok
-				unchecked = append(unchecked, "declared type: "+e.Gaps[DeclaredTypes])
+			if e.lacks(DeclaredTypes) {
+				// Without declared types, lengths and decimal sizes are
+				// unknown, not guessed from an affinity (a VARCHAR(40)
+				// column has affinity TEXT).
+				w.length, w.lok, w.prec, w.scale, w.pok = 0, false, 0, 0, false
+				if !affinities[w.decl] {
+					got.decl, got.scan = w.decl, w.scan
+					unchecked = append(unchecked, "declared type: "+e.Gaps[DeclaredTypes])
+				}
 			}
 			if e.lacks(NotNullInfo) && w.nok {
 				if nok {

@@ -1,16 +1,21 @@
 // Package engine is the boundary between the turso database/sql driver and
 // the database engines beneath it.
 //
-// The root package speaks only to these interfaces; each engine implements
-// them: libSQL, the C library, in package internal/libsql, and Turso's own
-// engine in package internal/tursowasm. The boundary is deliberately small
-// and row-oriented: one call binds all arguments, one call steps and
-// exposes a whole row, so an engine can serve each of those with a single
-// crossing into foreign code.
+// The root package speaks only to these interfaces. Each engine implements
+// them: libSQL's C library through cgo (package internal/libsql, the
+// default) and Turso's own engine in its WebAssembly build under wazero
+// (package internal/tursowasm); the root package registers the engines
+// other than the default by name (Register, Alias), for the DSN's _engine.
+// The contract every engine keeps is tested once, on every engine, by
+// package internal/enginetest.
 //
-// What only some engines offer is an optional interface that the driver
-// finds with a type assertion, as database/sql/driver does it: Go
-// functions (FunctionRegistrar), hooks, backup, serialization, checkpoints,
+// The boundary is small and row-oriented: one call binds all arguments,
+// one call steps and exposes a whole row, so an engine can serve each of
+// those with a single crossing into foreign code. What only some engines
+// offer is an optional interface that the driver finds with a type
+// assertion, as database/sql/driver does it: column metadata
+// (ColumnDeclTyper, ColumnNotNuller, ColumnAffinityer), Go functions
+// (FunctionRegistrar), hooks, backup, serialization, checkpoints,
 // encryption (extensions.go), and concurrent transactions
 // (ConcurrentEngine, concurrent.go).
 //
@@ -69,9 +74,14 @@ type Config struct {
 	// Key, when not empty, is the encryption key of the main database,
 	// applied right after the file is opened and before anything reads it;
 	// Cipher names the cipher scheme ("" for the engine's default). An
-	// engine without encryption refuses a key.
-	Key    []byte
+	// engine without encryption refuses a key. No fmt verb prints a Key.
+	Key    Secret
 	Cipher string
+	// Pragmas are the pragmas the driver runs, in order, on every new
+	// connection right after Open. The driver runs them itself; they are
+	// here so that an engine can refuse, at Open and in CheckConfig, one
+	// it would silently ignore or not honour.
+	Pragmas []Pragma
 }
 
 // Engine opens connections to databases.
@@ -142,16 +152,45 @@ type Stmt interface {
 	// its bindings.
 	Reset() error
 
-	// ColumnCount, ColumnName and ColumnDeclType describe the result columns
-	// (DeclType is the declared type of the table column a result column
-	// comes straight from, or "").
+	// ColumnCount and ColumnName describe the result columns (ColumnName
+	// is "" for an index out of range). What else an engine knows of a
+	// column it reports through ColumnDeclTyper, ColumnAffinityer and
+	// ColumnNotNuller.
 	ColumnCount() int
 	ColumnName(i int) string
-	ColumnDeclType(i int) string
-	// ColumnNotNull reports whether result column i comes straight from a
-	// table column declared NOT NULL; known is false for expressions.
-	ColumnNotNull(i int) (notNull, known bool)
 
 	// Close finalizes the statement. Closing twice is harmless.
 	Close() error
+}
+
+// ColumnDeclTyper is implemented by the statements of an engine that
+// knows the declared type, as written in the schema ("DATETIME",
+// "VARCHAR(40)"), of the table column a result column comes straight
+// from. The driver reports it as the column's database type name and
+// derives from it the scan type, length, precision and scale, and the
+// conversion of DATE, DATETIME, TIMESTAMP and BOOLEAN columns, as
+// mattn/go-sqlite3 does. Without it, values come back as stored.
+type ColumnDeclTyper interface {
+	// ColumnDeclType returns the declared type of result column i, or ""
+	// for an expression.
+	ColumnDeclType(i int) string
+}
+
+// ColumnAffinityer is implemented by the statements of an engine that
+// knows only the type affinity of the table column a result column comes
+// straight from, not its declared type. The driver reports it as the
+// column's database type name and picks the scan type by it.
+type ColumnAffinityer interface {
+	// ColumnAffinity returns INTEGER, TEXT, BLOB, REAL or NUMERIC for
+	// result column i, or "" for an expression.
+	ColumnAffinity(i int) string
+}
+
+// ColumnNotNuller is implemented by the statements of an engine that knows
+// whether a result column comes straight from a table column declared NOT
+// NULL. Without it, the driver reports nullability as unknown.
+type ColumnNotNuller interface {
+	// ColumnNotNull reports whether result column i comes straight from a
+	// table column declared NOT NULL; known is false for expressions.
+	ColumnNotNull(i int) (notNull, known bool)
 }

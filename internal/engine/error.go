@@ -49,15 +49,25 @@ type Error struct {
 	SystemErrno syscall.Errno
 	// Message is the engine's description of the failure.
 	Message string
+	// Err is the Go error that caused the failure, when Go code did: the
+	// error with which a commit hook vetoed the commit.
+	Err error
 }
 
-// Error returns the engine's message.
+// Error returns the engine's message, followed by the system error or Err
+// if there is one.
 func (e *Error) Error() string {
-	if e.SystemErrno != 0 {
+	switch {
+	case e.SystemErrno != 0:
 		return e.Message + ": " + e.SystemErrno.Error()
+	case e.Err != nil:
+		return e.Message + ": " + e.Err.Error()
 	}
 	return e.Message
 }
+
+// Unwrap returns Err.
+func (e *Error) Unwrap() error { return e.Err }
 
 // ErrClosed is returned by every method of a Conn or Stmt used after Close.
 var ErrClosed = errors.New("turso: use of a closed connection or statement")

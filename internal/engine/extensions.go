@@ -88,9 +88,11 @@ type Hooker interface {
 	// SetUpdateHook calls fn for each row a statement inserts (op 18),
 	// deletes (op 9) or updates (op 23) in a rowid table.
 	SetUpdateHook(fn func(op int, schema, table string, rowid int64))
-	// SetCommitHook calls fn before each commit; when fn returns false the
-	// commit turns into a rollback.
-	SetCommitHook(fn func() bool)
+	// SetCommitHook calls fn before each commit; when fn returns an error
+	// the commit turns into a rollback, and the statement that was
+	// committing fails with an *Error of extended code
+	// SQLITE_CONSTRAINT_COMMITHOOK whose Err is fn's error.
+	SetCommitHook(fn func() error)
 	// SetRollbackHook calls fn after each rollback.
 	SetRollbackHook(fn func())
 }

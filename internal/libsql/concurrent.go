@@ -676,8 +676,10 @@ func (p *pool) apply(pl *plan, w *conn, base *conn) error {
 			return err
 		}
 	}
-	if hooks := base.hooks; hooks != nil && hooks.commit != nil && !hooks.commit() {
-		return &engine.Error{Code: engine.CodeConstraint, ExtendedCode: engine.CodeConstraint | 2<<8, Message: "constraint failed: the commit hook turned the commit into a rollback"}
+	if hooks := base.hooks; hooks != nil {
+		if err := hooks.vetoes(); err != nil {
+			return &engine.Error{Code: engine.CodeConstraint, ExtendedCode: engine.CodeConstraint | 2<<8, Message: "constraint failed: the commit hook turned the commit into a rollback", Err: err}
+		}
 	}
 	return w.Exec("COMMIT")
 }

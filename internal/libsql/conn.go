@@ -78,7 +78,9 @@ func compileOn(db *C.sqlite3, sql string) (*C.sqlite3_stmt, string, error) {
 			rest = sql[used:]
 		}
 	}
-	if strings.TrimSpace(rest) == "" {
+	if strings.TrimSpace(rest) == "" || rest[0] == 0 {
+		// SQLite reads SQL text up to the first NUL byte: what follows
+		// it is not SQL.
 		rest = ""
 	}
 	return s, rest, nil
@@ -105,7 +107,7 @@ func (c *conn) Exec(sql string) error {
 	csql := C.CString(sql)
 	defer C.free(unsafe.Pointer(csql))
 	if C.sqlite3_exec(c.db, csql, nil, nil, nil) != C.SQLITE_OK {
-		return lastError(c.db)
+		return c.lastError(c.db)
 	}
 	return nil
 }
@@ -175,7 +177,7 @@ func (c *conn) Close() error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if C.sqlite3_close_v2(c.db) != C.SQLITE_OK {
-		return lastError(c.db)
+		return c.lastError(c.db)
 	}
 	c.db = nil
 	if c.hooks != nil {

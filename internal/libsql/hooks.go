@@ -6,6 +6,7 @@ package libsql
 import "C"
 
 import (
+	"fmt"
 	"runtime/cgo"
 
 	"github.com/turso-go/turso/internal/engine"
@@ -18,8 +19,12 @@ var _ engine.Hooker = (*conn)(nil)
 // closes.
 type hookSet struct {
 	update   func(op int, schema, table string, rowid int64)
-	commit   func() bool
+	commit   func() error
 	rollback func()
+	// veto is the error with which the commit hook turned the latest
+	// commit into a rollback, until the failure it caused is read
+	// (conn.lastError).
+	veto error
 }
 
 // hookHandle returns the handle of c's hook set, making it on first use.
@@ -40,13 +45,29 @@ func (c *conn) SetUpdateHook(fn func(op int, schema, table string, rowid int64))
 	C.tg_set_update_hook(c.db, h, cbool(fn != nil))
 }
 
-func (c *conn) SetCommitHook(fn func() bool) {
+func (c *conn) SetCommitHook(fn func() error) {
 	if c.db == nil {
 		return
 	}
 	h := c.hookHandle()
-	c.hooks.commit = fn
+	c.hooks.commit, c.hooks.veto = fn, nil
 	C.tg_set_commit_hook(c.db, h, cbool(fn != nil))
+}
+
+// lastError reads the error SQLite recorded on db (c's database handle,
+// or an overlay's) for the failed call that just returned; a commit that
+// c's commit hook vetoed carries the hook's error.
+func (c *conn) lastError(db *C.sqlite3) error {
+	err := lastError(db)
+	if c.hooks == nil || c.hooks.veto == nil {
+		return err
+	}
+	// SQLITE_CONSTRAINT_COMMITHOOK
+	if e, ok := err.(*engine.Error); ok && e.ExtendedCode == engine.CodeConstraint|2<<8 {
+		e.Err = c.hooks.veto
+	}
+	c.hooks.veto = nil
+	return err
 }
 
 func (c *conn) SetRollbackHook(fn func()) {
@@ -67,7 +88,7 @@ func cbool(b bool) C.int {
 
 // The hook trampolines recover a panic in the hook: an update or rollback
 // hook's panic is dropped, a commit hook's turns the commit into a
-// rollback.
+// rollback, with an error saying so.
 
 //export tgCallUpdateHook
 func tgCallUpdateHook(h C.uintptr_t, op C.int, schema, table *C.char, rowid C.sqlite3_int64) {
@@ -79,15 +100,26 @@ func tgCallUpdateHook(h C.uintptr_t, op C.int, schema, table *C.char, rowid C.sq
 
 //export tgCallCommitHook
 func tgCallCommitHook(h C.uintptr_t) (rollback C.int) {
-	defer func() {
-		if recover() != nil {
-			rollback = 1
-		}
-	}()
-	if fn := cgo.Handle(h).Value().(*hookSet).commit; fn != nil && !fn() {
+	hooks := cgo.Handle(h).Value().(*hookSet)
+	if err := hooks.vetoes(); err != nil {
+		hooks.veto = err
 		return 1
 	}
 	return 0
+}
+
+// vetoes runs the commit hook, if any, and returns the error with which
+// it vetoes the commit: the one it returned, or its panic.
+func (hooks *hookSet) vetoes() (err error) {
+	if hooks.commit == nil {
+		return nil
+	}
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("the commit hook panicked: %v", p)
+		}
+	}()
+	return hooks.commit()
 }
 
 //export tgCallRollbackHook

@@ -38,7 +38,11 @@ type compiled struct {
 	savepoint *savepointOp
 }
 
-var _ engine.Stmt = (*stmt)(nil)
+var (
+	_ engine.Stmt            = (*stmt)(nil)
+	_ engine.ColumnDeclTyper = (*stmt)(nil)
+	_ engine.ColumnNotNuller = (*stmt)(nil)
+)
 
 func newStmt(c *conn, s *C.sqlite3_stmt, db *C.sqlite3, sql string) (*stmt, error) {
 	cs, err := newCompiled(s, db)
@@ -182,7 +186,7 @@ func (s *stmt) stepped(rc C.int) (bool, error) {
 	case C.SQLITE_DONE:
 		return false, nil
 	default:
-		err := lastError(s.db)
+		err := s.c.lastError(s.db)
 		C.sqlite3_reset(s.t.stmt)
 		return false, err
 	}
@@ -239,7 +243,7 @@ func (s *stmt) Exec(args []engine.Value) (changes, lastInsertID int64, err error
 		return 0, 0, err
 	}
 	if rc := C.tg_exec(s.h, C.int(len(args))); rc != C.SQLITE_OK {
-		err := lastError(s.db)
+		err := s.c.lastError(s.db)
 		C.sqlite3_reset(s.t.stmt)
 		return 0, 0, err
 	}

@@ -1,5 +1,10 @@
 package napi
 
+import (
+	"strings"
+	"unicode/utf8"
+)
+
 // setResult stores v as a new napi_value at result.
 func (e *Env) setResult(result uint64, v Value) Status {
 	if uint32(result) == 0 {
@@ -54,8 +59,14 @@ func (e *Env) readString(ptr, length uint32) (string, bool) {
 
 // copyString implements napi_get_value_string_utf8's buffer protocol:
 // with no buffer it reports the length; else it copies what fits, leaving
-// room for a NUL, and reports the bytes copied.
+// room for a NUL, and reports the bytes copied. Like a JavaScript string,
+// which cannot hold invalid UTF-8, the result is always valid UTF-8:
+// invalid bytes read as U+FFFD, as Node reads them (the module builds a
+// Rust string from these bytes without checking them).
 func (e *Env) copyString(s string, buf, size, result uint32) Status {
+	if !utf8.ValidString(s) {
+		s = strings.ToValidUTF8(s, "\uFFFD")
+	}
 	if buf == 0 {
 		if result == 0 {
 			return StatusInvalidArg

@@ -7,6 +7,7 @@ import (
 
 	"github.com/turso-go/turso/internal/engine"
 	"github.com/turso-go/turso/internal/napi"
+	"github.com/turso-go/turso/internal/tursobind"
 )
 
 // The binding's step results.
@@ -33,12 +34,22 @@ type conn struct {
 	readOnly bool
 }
 
-var _ engine.Conn = (*conn)(nil)
+var (
+	_ engine.Conn      = (*conn)(nil)
+	_ engine.Validator = (*conn)(nil)
+)
 
 // call calls method name of the connection's Database with e.mu held.
 func (c *conn) call(name string, args ...napi.Value) (napi.Value, error) {
-	v, err := c.in.env.CallMethod(c.db, name, args...)
-	return v, toError(err)
+	return c.in.call(c.db, name, args...)
+}
+
+// Valid reports whether the connection is open on an instance that has
+// not broken.
+func (c *conn) Valid() bool {
+	c.e.mu.Lock()
+	defer c.e.mu.Unlock()
+	return !c.closed && c.in.broken == nil
 }
 
 // number calls a method that returns a number.
@@ -70,6 +81,10 @@ func (c *conn) Prepare(sql string) (engine.Stmt, string, error) {
 	if c.closed {
 		return nil, "", engine.ErrClosed
 	}
+	sql, err := tursobind.SQL(Name, sql)
+	if err != nil {
+		return nil, "", err
+	}
 	head, tail, blank := splitFirst(sql)
 	if blank {
 		return nil, tail, nil
@@ -90,6 +105,10 @@ func (c *conn) Exec(sql string) error {
 	if c.closed {
 		return engine.ErrClosed
 	}
+	sql, err := tursobind.SQL(Name, sql)
+	if err != nil {
+		return err
+	}
 	c.interrupted.Store(false)
 	if c.readOnly {
 		return c.execEachLocked(sql)
@@ -101,16 +120,20 @@ func (c *conn) Exec(sql string) error {
 	if err != nil {
 		return err
 	}
-	defer c.in.env.Release(ex)
-	defer c.in.env.CallMethod(ex, "reset")
+	defer func() {
+		if c.in.broken == nil {
+			c.in.env.CallMethod(ex, "reset")
+			c.in.env.Release(ex)
+		}
+	}()
 	idle := 0
 	for {
 		if c.interrupted.Swap(false) {
 			return errInterrupted()
 		}
-		r, err := c.in.env.CallMethod(ex, "stepSync")
+		r, err := c.in.call(ex, "stepSync")
 		if err != nil {
-			return toError(err)
+			return err
 		}
 		switch toInt64(r) {
 		case stepDone:
@@ -201,14 +224,20 @@ func (c *conn) Close() error {
 		return nil
 	}
 	c.closed = true
+	if c.path != ":memory:" {
+		defer c.e.unlockFile(c.path)
+	}
 	for s := range c.stmts {
 		s.closeLocked()
 	}
-	_, err := c.call("close")
-	if rerr := c.in.env.Release(c.db); err == nil {
-		err = toError(rerr)
+	var err error
+	if c.in.broken == nil {
+		_, err = c.call("close")
+		if rerr := c.in.env.Release(c.db); err == nil {
+			err = c.in.result(rerr)
+		}
 	}
-	if ferr := c.e.closedLocked(c.path); err == nil && ferr != nil {
+	if ferr := c.in.closedLocked(c.path); err == nil && ferr != nil {
 		err = &engine.Error{Code: engine.CodeIOErr, ExtendedCode: engine.CodeIOErr, Message: ferr.Error()}
 	}
 	return err

@@ -32,6 +32,8 @@ func TestToError(t *testing.T) {
 			"UNIQUE constraint failed: t.u", engine.CodeConstraint, engine.CodeConstraint | 8<<8, false},
 		{"plain error", &napi.Exception{Value: "prepare failed: Parse error: no such table: t"},
 			"no such table: t", engine.CodeError, engine.CodeError, false},
+		{"bad header is not a database", &napi.Exception{Value: napi.NewError("GenericFailure", "failed to open database /d/x.db: Corrupt database: invalid page size in database header: 29793")},
+			"failed to open database /d/x.db: Corrupt database: invalid page size in database header: 29793", engine.CodeNotADB, engine.CodeNotADB, false},
 		{"not an exception", errors.New("trap"),
 			"turso engine: trap", engine.CodeInternal, engine.CodeInternal, false},
 	}

@@ -15,6 +15,7 @@ import (
 	"github.com/tetratelabs/wazero/imports/wasi_snapshot_preview1"
 
 	"github.com/turso-go/turso/internal/artifact"
+	"github.com/turso-go/turso/internal/engine"
 	"github.com/turso-go/turso/internal/napi"
 )
 
@@ -30,6 +31,15 @@ type instance struct {
 	byIndex map[[2]uint32]api.Function
 	// classes exported by the module.
 	database, statement *napi.Function
+	// modules are the module instances that make up the instance (WASI,
+	// the env host module, the engine), which close closes.
+	modules []api.Closer
+	// open counts the open connections per database path; the last one
+	// to close closes the path's files.
+	open map[string]int
+	// broken is the failure that discarded the instance, nil while it
+	// runs (see Engine.result).
+	broken *engine.Error
 }
 
 var _ napi.Module = (*instance)(nil)
@@ -136,12 +146,15 @@ func compile(ctx context.Context, wasm []byte) (*compiled, error) {
 // registration. A runtime holds one instance: its host module is named
 // env.
 func (c *compiled) instantiate(ctx context.Context) (*instance, error) {
-	in := &instance{rt: c.rt, files: newFiles(), byIndex: map[[2]uint32]api.Function{}}
+	in := &instance{rt: c.rt, files: newFiles(), byIndex: map[[2]uint32]api.Function{}, open: map[string]int{}}
 	in.env = napi.NewEnv(in)
-	if _, err := wasi_snapshot_preview1.Instantiate(ctx, c.rt); err != nil {
+	wasi, err := wasi_snapshot_preview1.Instantiate(ctx, c.rt)
+	if err != nil {
 		return nil, fmt.Errorf("turso engine: wasi: %w", err)
 	}
+	in.modules = append(in.modules, wasi)
 	if err := in.instantiateHost(ctx, c.mod); err != nil {
+		in.close(ctx)
 		return nil, err
 	}
 	modCfg := wazero.NewModuleConfig().
@@ -153,13 +166,25 @@ func (c *compiled) instantiate(ctx context.Context) (*instance, error) {
 		WithSysNanosleep()
 	mod, err := c.rt.InstantiateModule(ctx, c.mod, modCfg)
 	if err != nil {
+		in.close(ctx)
 		return nil, fmt.Errorf("turso engine: instantiate: %w", err)
 	}
 	in.mod = mod
+	in.modules = append(in.modules, mod)
 	if err := in.register(ctx); err != nil {
+		in.close(ctx)
 		return nil, err
 	}
 	return in, nil
+}
+
+// close closes the module instances, freeing their memory and their
+// names in the runtime for the next instance. The compiled module stays.
+func (in *instance) close(ctx context.Context) {
+	for i := len(in.modules) - 1; i >= 0; i-- {
+		in.modules[i].Close(ctx)
+	}
+	in.modules = nil
 }
 
 // register runs what emnapi runs on load: _initialize, every
@@ -218,10 +243,11 @@ func (in *instance) instantiateHost(ctx context.Context, cm wazero.CompiledModul
 		}
 		b.NewFunctionBuilder().WithGoModuleFunction(fn, def.ParamTypes(), def.ResultTypes()).Export(name)
 	}
-	_, err := b.Instantiate(ctx)
+	host, err := b.Instantiate(ctx)
 	if err != nil {
 		return fmt.Errorf("turso engine: host module: %w", err)
 	}
+	in.modules = append(in.modules, host)
 	return nil
 }
 

@@ -5,10 +5,11 @@ import (
 
 	"github.com/turso-go/turso/internal/engine"
 	"github.com/turso-go/turso/internal/napi"
+	"github.com/turso-go/turso/internal/tursobind"
 )
 
 // column describes one result column.
-type column struct{ name, declType string }
+type column struct{ name, affinity string }
 
 // stmt is one prepared statement: a Statement object of the binding, in
 // raw mode (rows as arrays) with safe integers (integers as BigInts).
@@ -29,7 +30,10 @@ type stmt struct {
 	reprepared int
 }
 
-var _ engine.Stmt = (*stmt)(nil)
+var (
+	_ engine.Stmt             = (*stmt)(nil)
+	_ engine.ColumnAffinityer = (*stmt)(nil)
+)
 
 // prepareLocked prepares one statement, with e.mu held.
 func (c *conn) prepareLocked(sql string) (*stmt, error) {
@@ -97,8 +101,8 @@ func (s *stmt) columnsLocked() ([]column, error) {
 				continue
 			}
 			name, _ := o.Get("name").(string)
-			decl, _ := o.Get("type").(string)
-			cols = append(cols, column{name: name, declType: decl})
+			affinity, _ := o.Get("type").(string)
+			cols = append(cols, column{name: name, affinity: affinity})
 		}
 	}
 	return cols, nil
@@ -141,8 +145,7 @@ func isDDL(sql string) bool {
 
 // method calls a method of the Statement, with e.mu held.
 func (s *stmt) method(name string, args ...napi.Value) (napi.Value, error) {
-	v, err := s.c.in.env.CallMethod(s.obj, name, args...)
-	return v, toError(err)
+	return s.c.in.call(s.obj, name, args...)
 }
 
 func (s *stmt) SQL() string    { return s.sql }
@@ -179,16 +182,17 @@ func (s *stmt) ColumnName(i int) string {
 	return s.cols[i].name
 }
 
-func (s *stmt) ColumnDeclType(i int) string {
+// ColumnAffinity returns the type the binding reports for column i: the
+// affinity of the table column it comes straight from (DATETIME and
+// BOOLEAN columns report NUMERIC, VARCHAR(40) TEXT), not its declared
+// type. The binding reports no NOT NULL information either: the statement
+// implements neither engine.ColumnDeclTyper nor engine.ColumnNotNuller.
+func (s *stmt) ColumnAffinity(i int) string {
 	if i < 0 || i >= len(s.cols) {
 		return ""
 	}
-	return s.cols[i].declType
+	return s.cols[i].affinity
 }
-
-// ColumnNotNull is never known: the binding reports no NOT NULL
-// information.
-func (s *stmt) ColumnNotNull(int) (notNull, known bool) { return false, false }
 
 func (s *stmt) Start(args []engine.Value) (bool, error) {
 	s.c.e.mu.Lock()
@@ -216,6 +220,11 @@ func (s *stmt) bindLocked(args []engine.Value) error {
 	for i := range s.params {
 		var v napi.Value = napi.Null{}
 		if i < len(args) {
+			if args[i].Kind == engine.KindText {
+				if err := tursobind.Text(Name, i+1, args[i].Data); err != nil {
+					return err
+				}
+			}
 			v = toJS(args[i])
 		}
 		if _, err := s.method("bindAt", float64(i+1), v); err != nil {
@@ -338,9 +347,12 @@ func (s *stmt) closeLocked() error {
 	}
 	s.closed = true
 	delete(s.c.stmts, s)
+	if s.c.in.broken != nil {
+		return nil
+	}
 	_, err := s.method("finalize")
 	if rerr := s.c.in.env.Release(s.obj); err == nil {
-		err = toError(rerr)
+		err = s.c.in.result(rerr)
 	}
 	return err
 }
