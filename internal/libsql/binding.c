@@ -105,7 +105,10 @@ static int fill(tg_stmt *t) {
 	}
 	t->ncol = n;
 	for (int k = 0; k < n; k++) {
+		/* Every field is written: those of other kinds are zero, as in
+		 * an engine.Value built in Go. */
 		tg_col *v = &t->row[k];
+		*v = (tg_col){0};
 		switch (sqlite3_column_type(s, k)) {
 		case SQLITE_INTEGER:
 			v->kind = SQLITE_INTEGER;
@@ -125,10 +128,6 @@ static int fill(tg_stmt *t) {
 			v->p = sqlite3_column_blob(s, k);
 			v->n = sqlite3_column_bytes(s, k);
 			break;
-		default:
-			v->kind = 0;
-			v->p = NULL;
-			v->n = 0;
 		}
 	}
 	return SQLITE_ROW;
