@@ -2,7 +2,6 @@ package turso
 
 import (
 	"database/sql"
-	"math"
 	"reflect"
 	"strconv"
 	"strings"
@@ -85,16 +84,18 @@ func declArgs(decl string) (name string, args []int64) {
 	return name, args
 }
 
-// declLength reads the length of a character or binary column type.
+// declLength reads the length declared for a character or binary column
+// type, "VARCHAR(255)". A type without one (TEXT, BLOB) reports no length,
+// as mattn/go-sqlite3 reports none for any column: database/sql suggests
+// math.MaxInt64 for unbounded types, but gorm's migrator compares the
+// length with the model's size, and a length it sees change makes
+// AutoMigrate rebuild the table.
 func declLength(decl string) (int64, bool) {
 	name, args := declArgs(decl)
 	isText := strings.Contains(name, "CHAR") || strings.Contains(name, "CLOB") || strings.Contains(name, "TEXT")
 	isBlob := strings.Contains(name, "BLOB") || strings.Contains(name, "BINARY")
-	switch {
-	case (isText || isBlob) && len(args) == 1:
+	if (isText || isBlob) && len(args) == 1 {
 		return args[0], true
-	case isText || isBlob:
-		return math.MaxInt64, true
 	}
 	return 0, false
 }

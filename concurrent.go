@@ -216,6 +216,8 @@ func (t *ccTx) Commit() error {
 	if t.done || t.c.closed {
 		return errClosed
 	}
+	t.c.enter()
+	defer t.c.leave()
 	t.done = true
 	defer t.c.endTx()
 	if err := t.c.aborted; err != nil {
@@ -230,6 +232,8 @@ func (t *ccTx) Rollback() error {
 	if t.done || t.c.closed {
 		return errClosed
 	}
+	t.c.enter()
+	defer t.c.leave()
 	t.done = true
 	defer t.c.endTx()
 	return wrapErr(t.tx.Rollback(), "ROLLBACK")

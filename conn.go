@@ -6,6 +6,8 @@ import (
 	"database/sql/driver"
 	"errors"
 	"fmt"
+	"runtime"
+	"strings"
 	"time"
 
 	"github.com/turso-go/turso/internal/engine"
@@ -33,6 +35,10 @@ type conn struct {
 	// arena boxes the values of every rows of the connection (database/sql
 	// calls a connection's rows under the connection's lock).
 	arena rowArena
+	// handles are the engine connection to close if the connection is
+	// dropped without Close, by dropCleanup (cleanup.go).
+	handles     *connHandles
+	dropCleanup runtime.Cleanup
 }
 
 var (
@@ -48,7 +54,9 @@ var (
 )
 
 func newConn(ec engine.Conn, cfg *config) *conn {
-	return &conn{ec: ec, cfg: cfg, cache: newStmtCache(cfg.stmtCacheSize)}
+	c := &conn{ec: ec, cfg: cfg, cache: newStmtCache(cfg.stmtCacheSize), handles: &connHandles{ec: ec}}
+	c.watchDropped()
+	return c
 }
 
 // interrupt interrupts the statement running on the connection, from any
@@ -69,7 +77,9 @@ func (c *conn) acquire(query string) (*prepared, string, error) {
 	if s == nil {
 		return nil, tail, nil
 	}
-	return newPrepared(s, c.ec), tail, nil
+	p := newPrepared(s, c.ec)
+	p.watchDropped(c.handles)
+	return p, tail, nil
 }
 
 // release gives back a statement acquire returned: to the cache when it is
@@ -80,7 +90,7 @@ func (c *conn) release(p *prepared, cacheable bool) {
 		c.cache.put(p)
 		return
 	}
-	p.s.Close()
+	p.close()
 }
 
 // watch arranges for ctx's end to interrupt the connection until the
@@ -171,6 +181,8 @@ func (c *conn) PrepareContext(ctx context.Context, query string) (driver.Stmt, e
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
+	c.enter()
+	defer c.leave()
 	p, tail, err := c.acquire(query)
 	if err != nil {
 		return nil, err
@@ -190,9 +202,12 @@ func (c *conn) PrepareContext(ctx context.Context, query string) (driver.Stmt, e
 // order by the statements' positional parameters; named arguments bind
 // wherever their name appears. The result is that of the last statement.
 func (c *conn) ExecContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Result, error) {
+	whole := query
 	if err := c.ready(ctx); err != nil {
 		return nil, err
 	}
+	c.enter()
+	defer c.leave()
 	stop := c.watch(ctx)
 	defer stop()
 	res := result{}
@@ -206,7 +221,7 @@ func (c *conn) ExecContext(ctx context.Context, query string, args []driver.Name
 			query = tail
 			continue
 		}
-		stmtArgs, n := argsFor(p, args, used, tail == "")
+		stmtArgs, n := argsFor(p, args, used, blankSQL(tail))
 		used += n
 		vals, err := p.bind(stmtArgs)
 		if err != nil {
@@ -220,8 +235,8 @@ func (c *conn) ExecContext(ctx context.Context, query string, args []driver.Name
 		}
 		query = tail
 	}
-	if used < countPositional(args) {
-		return nil, argError("%d arguments given, the statements used %d", countPositional(args), used)
+	if n := countPositional(args); used < n {
+		return nil, &ArgError{Err: ErrExtraArgument, SQL: whole, Want: used, Got: n}
 	}
 	return res, nil
 }
@@ -230,9 +245,12 @@ func (c *conn) ExecContext(ctx context.Context, query string, args []driver.Name
 // and returns the rows of the last one. Arguments are consumed as
 // ExecContext consumes them.
 func (c *conn) QueryContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Rows, error) {
+	whole := query
 	if err := c.ready(ctx); err != nil {
 		return nil, err
 	}
+	c.enter()
+	defer c.leave()
 	stop := c.watch(ctx)
 	used := 0
 	for {
@@ -250,13 +268,13 @@ func (c *conn) QueryContext(ctx context.Context, query string, args []driver.Nam
 			continue
 		}
 		last := tail == ""
-		stmtArgs, n := argsFor(p, args, used, last)
+		stmtArgs, n := argsFor(p, args, used, blankSQL(tail))
 		used += n
 		if last {
-			if used < countPositional(args) {
+			if n := countPositional(args); used < n {
 				c.release(p, true)
 				stop()
-				return nil, argError("%d arguments given, the statements used %d", countPositional(args), used)
+				return nil, &ArgError{Err: ErrExtraArgument, SQL: whole, Want: used, Got: n}
 			}
 			return c.start(ctx, p, stmtArgs, stop)
 		}
@@ -284,6 +302,9 @@ func (c *conn) start(ctx context.Context, p *prepared, args []driver.NamedValue,
 		return nil, err
 	}
 	p.busy = true
+	if p.startsLazily() {
+		return c.startLazily(ctx, p, vals, stop), nil
+	}
 	hasRow, err := p.s.Start(vals)
 	if err != nil {
 		c.finish(p)
@@ -295,6 +316,10 @@ func (c *conn) start(ctx context.Context, p *prepared, args []driver.NamedValue,
 		width = len(p.s.Row())
 	}
 	p.describe(width)
+	// The open result counts as a user of the connection until it closes
+	// (or is dropped: cleanup.go).
+	c.enter()
+	p.ref.held = true
 	return &rows{c: c, p: p, ctx: ctx, pending: hasRow, done: !hasRow, stop: stop}, nil
 }
 
@@ -344,6 +369,33 @@ func argsFor(p *prepared, args []driver.NamedValue, used int, last bool) ([]driv
 	return out, taken
 }
 
+// blankSQL reports whether sql holds no statement: only white space,
+// semicolons and comments. The statement before such a tail is the last
+// of its query, and takes the arguments that remain (so that an extra one
+// fails before anything runs).
+func blankSQL(sql string) bool {
+	for i := 0; i < len(sql); i++ {
+		switch c := sql[i]; {
+		case c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == ';':
+		case strings.HasPrefix(sql[i:], "--"):
+			j := strings.IndexByte(sql[i:], '\n')
+			if j < 0 {
+				return true
+			}
+			i += j
+		case strings.HasPrefix(sql[i:], "/*"):
+			j := strings.Index(sql[i+2:], "*/")
+			if j < 0 {
+				return true
+			}
+			i += j + 3
+		default:
+			return false
+		}
+	}
+	return true
+}
+
 // countPositional counts the arguments without a name.
 func countPositional(args []driver.NamedValue) int {
 	n := 0
@@ -370,6 +422,8 @@ func (c *conn) BeginTx(ctx context.Context, opts driver.TxOptions) (driver.Tx, e
 	if c.closed {
 		return nil, driver.ErrBadConn
 	}
+	c.enter()
+	defer c.leave()
 	level := sql.IsolationLevel(opts.Isolation)
 	switch level {
 	case sql.LevelDefault, sql.LevelSerializable, sql.LevelSnapshot:
@@ -422,10 +476,14 @@ func (c *conn) ResetSession(ctx context.Context) error {
 }
 
 // IsValid reports whether the pool may keep the connection: it is open,
-// and its engine connection has not broken for good (Turso's wasm
-// instance trapped or its disk failed: engine.Validator).
+// its engine connection has not broken for good (Turso's wasm instance
+// trapped or its disk failed: engine.Validator), and its engine does not
+// ask to replace it (engine.Recycler).
 func (c *conn) IsValid() bool {
 	if c.closed {
+		return false
+	}
+	if r, ok := c.ec.(engine.Recycler); ok && r.ShouldRecycle() {
 		return false
 	}
 	v, ok := c.ec.(engine.Validator)
@@ -449,6 +507,10 @@ func (c *conn) Close() error {
 		return nil
 	}
 	c.closed = true
+	c.dropCleanup.Stop()
+	c.enter()
+	defer c.leave()
+	c.handles.markClosed()
 	c.concurrentTx = nil
 	c.cache.clear()
 	return wrapErr(c.ec.Close(), "")

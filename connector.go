@@ -43,12 +43,14 @@ func newConnector(d *Driver, dsn string, opts ...Option) (*Connector, error) {
 		}
 	}
 	eng := defaultEngine
+	cfg.engineName = "libsql"
 	if cfg.engine != "" {
-		eng, _, _ = engine.Lookup(cfg.engine) // present: the DSN and WithEngine check
+		eng, cfg.engineName, _ = engine.Lookup(cfg.engine) // present: the DSN and WithEngine check
 	}
 	if eng == nil {
 		return nil, errNoDefaultEngine
 	}
+	cfg.engineVersion = eng.Version()
 	if checker, ok := eng.(engine.ConfigChecker); ok {
 		// What the engine cannot honour fails here, at sql.Open, rather
 		// than being ignored.
@@ -81,8 +83,8 @@ func (c *Connector) Connect(ctx context.Context) (driver.Conn, error) {
 	}
 	cn := newConn(ec, c.cfg)
 	if setup := c.cfg.setupSQL(); setup != "" {
-		if err := ec.Exec(setup); err != nil {
-			ec.Close()
+		if err := c.setPragmas(ec, setup); err != nil {
+			cn.Close()
 			return nil, wrapErr(err, setup)
 		}
 	}
@@ -103,6 +105,16 @@ func (c *Connector) Connect(ctx context.Context) (driver.Conn, error) {
 		}
 	}
 	return cn, nil
+}
+
+// setPragmas runs the pragmas of the configuration (setup, as a script)
+// on ec, or hands them to an engine that takes them its own way
+// (engine.PragmaSetter).
+func (c *Connector) setPragmas(ec engine.Conn, setup string) error {
+	if ps, ok := ec.(engine.PragmaSetter); ok {
+		return ps.SetPragmas(c.cfg.enginePragmas())
+	}
+	return ec.Exec(setup)
 }
 
 // Driver returns the Driver that made the Connector.

@@ -36,6 +36,7 @@
 //
 //	_busy_timeout=MS, _timeout=MS       wait up to MS ms on a lock (default 5000)
 //	_journal_mode=MODE, _journal=MODE   DELETE|TRUNCATE|PERSIST|MEMORY|WAL|OFF
+//	                                    (_engine=turso: WAL only, which a database in MVCC mode satisfies)
 //	_synchronous=X, _sync=X             OFF|NORMAL|FULL|EXTRA (default NORMAL)
 //	_foreign_keys=B, _fk=B              enforce foreign keys
 //	_txlock=X                           deferred|immediate|exclusive|concurrent: how Begin starts
@@ -53,7 +54,7 @@
 //	_writable_schema=B                  allow writes to sqlite_schema
 //	_mutex=no|full                      SQLite's own connection mutex (default no)
 //	_stmt_cache=N, _stmt_cache_size=N   prepared statements kept per connection (default 64; 0: off)
-//	_engine=NAME                        the engine: libsql (default), turso, turso-wasm (see Engines)
+//	_engine=NAME                        the engine: libsql (default), turso, turso-native, turso-wasm (see Engines)
 //	_key=KEY                            encrypt the database with this key (URL-escaped; see Encryption)
 //	_cipher=NAME                        cipher of an encrypted database (default: aes256cbc on libsql, aegis256 on turso)
 //
@@ -66,18 +67,28 @@
 // The driver serves every engine through the same database/sql surface;
 // _engine (or WithEngine) selects one per pool:
 //
-//	libsql      the default: libSQL (SQLite 3.45), linked through cgo
-//	turso       Turso's own engine (the Rust rewrite of SQLite), in the best
-//	            build this program has: today its WebAssembly build
-//	turso-wasm  Turso's engine, WebAssembly build (npm @tursodatabase/database-wasm),
-//	            run in pure Go under wazero; also without cgo
+//	libsql        the default: libSQL (SQLite 3.45), linked through cgo
+//	turso         Turso's own engine (the Rust rewrite of SQLite), in the best
+//	              build this program has: turso-native on linux/amd64 with cgo,
+//	              else turso-wasm
+//	turso-native  Turso's engine, native build (npm @tursodatabase/sync-linux-x64-gnu,
+//	              an N-API addon) loaded through the driver's C N-API host:
+//	              linux/amd64 with cgo only; connections run in parallel
+//	turso-wasm    Turso's engine, WebAssembly build (npm @tursodatabase/database-wasm),
+//	              run in pure Go under wazero; also without cgo
+//
+// EngineOf reports which engine, version and build a pool runs on.
 //
 // Importing this package is all a program needs for every engine: the
-// module embeds Turso's wasm build compressed (3.6 MB) and checks its
-// sha256 when it first decompresses it. The first connection to it
-// compiles the module (seconds; more under the race detector), and caches
-// the compiled code for later processes. The build tag turso_libsql_only
-// leaves Turso's engines out (about 9 MB of binary, 7 MB stripped); a DSN
+// module embeds Turso's wasm build compressed (3.6 MB) and, for
+// linux/amd64, its native addon (8.3 MB compressed, 21 MB once written
+// out), and checks each one's sha256 before it uses it. The first
+// connection to the wasm build compiles the module (seconds; more under
+// the race detector), and caches the compiled code for later processes;
+// the first connection to the native build writes the addon to the cache
+// directory once, and then verifies and loads it (dlopen) in every
+// process. The build tag turso_libsql_only leaves Turso's engines out
+// (about 9 MB of binary, 7 MB stripped; 17 MB more with the addon); a DSN
 // that selects one then fails with an error saying so. A program built
 // without cgo has no libSQL and must select Turso's engine.
 //
@@ -85,8 +96,10 @@
 //
 //	TURSO_CACHE_DIR=DIR   the per-user cache of compiled and unpacked engine code
 //	                      (default: turso-go in os.UserCacheDir, e.g. ~/.cache/turso-go);
-//	                      created with mode 0700, and refused if another user may write it
-//	TURSO_CACHE_DIR=off   no cache: every process compiles Turso's wasm build anew
+//	                      created with mode 0700, and refused if another user may write it;
+//	                      the native addon is loaded from it, so it must allow executable mappings
+//	TURSO_CACHE_DIR=off   no cache: every process compiles Turso's wasm build anew and
+//	                      writes the native addon to an unnamed temporary file
 //
 // # Encryption
 //
@@ -128,6 +141,24 @@
 // DATETIME or TIMESTAMP come back as time.Time (parsed from text in the
 // formats of TimestampFormats, or from unix seconds or milliseconds) and
 // columns declared BOOLEAN as bool: exactly as mattn/go-sqlite3 does.
+//
+// Parameters are "?", "?NNN", ":name", "@name" and "$name". A sql.Named
+// argument binds every parameter of its name, whatever the prefix, and
+// one that no parameter has is ignored, as mattn/go-sqlite3 ignores it. A
+// parameter left without a value, or a positional argument beyond the
+// parameters, fails the statement with an *ArgError (a missing one with
+// mattn's message, "not enough args to execute query: want 1 got 0").
+//
+// # Results
+//
+// A query that only reads (SELECT, WITH, VALUES) takes its first step at
+// its first Next (or Columns); any other statement runs in Query. A result
+// left unread therefore holds no lock, and one that is read from and then
+// dropped without Close is released, with the read lock its statement
+// holds, when the garbage collector finds it (so is a statement dropped
+// without Close). Close results all the same: until then they keep their
+// connection, and in the default journal mode a read keeps other
+// connections from committing writes.
 //
 // # Concurrent transactions
 //

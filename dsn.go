@@ -25,8 +25,12 @@ type config struct {
 	// mutex selects SQLite's per-connection mutex (_mutex=full).
 	mutex bool
 	// engine names the engine (_engine): "" or "libsql" for the default,
-	// else one in engine's registry.
-	engine string
+	// else one in engine's registry. engineName is the engine the pool
+	// uses, "turso" resolved ("libsql", "turso-native", "turso-wasm"), and
+	// engineVersion its Version().
+	engine        string
+	engineName    string
+	engineVersion string
 
 	busyTimeout   time.Duration
 	txLock        string // the statement that begins a transaction
@@ -271,6 +275,9 @@ func (c *config) setEngine(name string) error {
 	}
 	if tursoExcluded && strings.HasPrefix(name, "turso") {
 		return engine.ErrTursoExcluded
+	}
+	if name == "turso-native" {
+		return fmt.Errorf("Turso's native engine is not in this build: it needs linux/amd64 and cgo (turso-wasm runs everywhere)")
 	}
 	var have []string
 	if defaultEngine != nil {

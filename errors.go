@@ -194,7 +194,59 @@ func ctxErr(ctx context.Context, err error) error {
 	return err
 }
 
-// argError reports arguments that do not fit a statement.
-func argError(format string, args ...any) error {
-	return fmt.Errorf("turso: "+format, args...)
+// Sentinel errors for arguments that do not fit a statement; every
+// *ArgError matches one of them with errors.Is.
+var (
+	// ErrMissingArgument: a parameter of the statement was given no value.
+	ErrMissingArgument = errors.New("turso: missing argument")
+	// ErrExtraArgument: more positional arguments than the statement (or
+	// the statements of a multi-statement query) have parameters.
+	ErrExtraArgument = errors.New("turso: extra argument")
+	// ErrArgumentType: an argument of a type the driver cannot bind.
+	ErrArgumentType = errors.New("turso: unsupported argument type")
+)
+
+// ArgError reports arguments that do not fit a statement. Its message for
+// a missing argument is mattn/go-sqlite3's, word for word ("not enough
+// args to execute query: want 2 got 1"), so that code and tests that
+// match the text keep working; the fields give the detail, and errors.Is
+// matches the kind (ErrMissingArgument, ErrExtraArgument,
+// ErrArgumentType):
+//
+//	var ae *turso.ArgError
+//	if errors.As(err, &ae) { log.Println(ae.Param, ae.SQL) }
+//
+// A named argument that matches no parameter is not an error: it is
+// ignored, as mattn ignores it, so that one set of sql.Named values can
+// serve several statements.
+type ArgError struct {
+	// Err is the kind of mistake: ErrMissingArgument, ErrExtraArgument or
+	// ErrArgumentType.
+	Err error
+	// SQL is the statement the arguments were given to.
+	SQL string
+	// Want is the number of parameters (the highest parameter index); Got
+	// is, for ErrMissingArgument, how many of them were given a value, for
+	// ErrExtraArgument the number of positional arguments.
+	Want, Got int
+	// Param is the first parameter left without a value, as the SQL
+	// writes it (":id", "@id", "$id", "?2"), for ErrMissingArgument.
+	Param string
+	// Type is the Go type of the argument, for ErrArgumentType.
+	Type string
 }
+
+// Error returns mattn/go-sqlite3's message for a missing argument, and
+// the driver's own, prefixed "turso:", for the other kinds.
+func (e *ArgError) Error() string {
+	switch e.Err {
+	case ErrMissingArgument:
+		return fmt.Sprintf("not enough args to execute query: want %d got %d", e.Want, e.Got)
+	case ErrExtraArgument:
+		return fmt.Sprintf("turso: too many args to execute query: want %d got %d", e.Want, e.Got)
+	}
+	return fmt.Sprintf("turso: unsupported argument type %s", e.Type)
+}
+
+// Unwrap returns the kind, for errors.Is.
+func (e *ArgError) Unwrap() error { return e.Err }

@@ -2,6 +2,9 @@ package turso
 
 import (
 	"database/sql/driver"
+	"fmt"
+	"runtime"
+	"strconv"
 
 	"github.com/turso-go/turso/internal/engine"
 )
@@ -28,8 +31,11 @@ type prepared struct {
 	// namedParams caches whether any parameter has a name: 0 unknown,
 	// 1 no, 2 yes.
 	namedParams uint8
-	args        []engine.Value
-	isSet       []bool
+	// lazy caches whether the statement only reads and so takes its first
+	// step at the first Next (lazy.go): 0 unknown, 1 no, 2 yes.
+	lazy  uint8
+	args  []engine.Value
+	isSet []bool
 	// scratch holds the text of time arguments until the next bind.
 	scratch []byte
 
@@ -40,6 +46,10 @@ type prepared struct {
 
 	// prev and next link the statement cache's recency list.
 	prev, next *prepared
+	// ref and dropCleanup finalize s if the prepared is dropped unclosed
+	// (cleanup.go).
+	ref         *stmtRef
+	dropCleanup runtime.Cleanup
 }
 
 func newPrepared(s engine.Stmt, ec engine.Conn) *prepared {
@@ -48,7 +58,10 @@ func newPrepared(s engine.Stmt, ec engine.Conn) *prepared {
 
 // bind converts args to engine values in parameter order. Positional
 // arguments bind to the parameter of their ordinal; a named argument binds
-// to every parameter of that name, whichever of ':', '@' and '$' it uses.
+// to every parameter of that name, whichever of ':', '@' and '$' it uses,
+// and is ignored when there is none (as mattn/go-sqlite3 ignores it). A
+// parameter left without a value, or a positional argument beyond the
+// parameters, is an *ArgError.
 func (p *prepared) bind(args []driver.NamedValue) ([]engine.Value, error) {
 	if len(args) == 0 && p.nparams == 0 {
 		return nil, nil
@@ -69,33 +82,26 @@ func (p *prepared) bind(args []driver.NamedValue) ([]engine.Value, error) {
 	p.scratch = p.scratch[:0]
 	for i := range args {
 		a := &args[i]
+		if a.Name == "" && (a.Ordinal < 1 || a.Ordinal > p.nparams) {
+			return nil, &ArgError{Err: ErrExtraArgument, SQL: p.query, Want: p.nparams, Got: countPositional(args)}
+		}
 		v, ok := toEngineValue(a.Value, &p.scratch)
 		if !ok {
-			return nil, argError("unsupported argument type %T", a.Value)
+			return nil, &ArgError{Err: ErrArgumentType, SQL: p.query, Type: fmt.Sprintf("%T", a.Value)}
 		}
 		if a.Name == "" {
-			if a.Ordinal < 1 || a.Ordinal > p.nparams {
-				return nil, argError("argument %d out of range: the statement has %d parameters", a.Ordinal, p.nparams)
-			}
 			vals[a.Ordinal-1] = v
 			isSet[a.Ordinal-1] = true
 			continue
 		}
-		idx := p.paramIndexes(a.Name)
-		if len(idx) == 0 {
-			return nil, argError("named argument %q matches no parameter", a.Name)
-		}
-		for _, j := range idx {
+		for _, j := range p.paramIndexes(a.Name) {
 			vals[j-1] = v
 			isSet[j-1] = true
 		}
 	}
 	for i, ok := range isSet {
 		if !ok {
-			if name := p.s.ParamName(i + 1); name != "" && name[0] != '?' {
-				return nil, argError("missing argument for parameter %s", name)
-			}
-			return nil, argError("missing argument for parameter %d: the statement has %d parameters, %d arguments were given", i+1, p.nparams, len(args))
+			return nil, p.missing(i+1, isSet)
 		}
 	}
 	return vals, nil
@@ -132,6 +138,22 @@ func (p *prepared) bindInOrder(args []driver.NamedValue) ([]engine.Value, bool) 
 		}
 	}
 	return vals, true
+}
+
+// missing reports parameter i, the first of those isSet marks unset, as
+// left without a value.
+func (p *prepared) missing(i int, isSet []bool) error {
+	got := 0
+	for _, ok := range isSet {
+		if ok {
+			got++
+		}
+	}
+	param := p.s.ParamName(i)
+	if param == "" {
+		param = "?" + strconv.Itoa(i)
+	}
+	return &ArgError{Err: ErrMissingArgument, SQL: p.query, Want: p.nparams, Got: got, Param: param}
 }
 
 // hasNamedParams reports whether any parameter is named (":a", "@a",
@@ -210,14 +232,14 @@ func (c *stmtCache) take(query string) *prepared {
 // one when there is no room.
 func (c *stmtCache) put(p *prepared) {
 	if c.capacity == 0 || c.byQuery[p.query] != nil {
-		p.s.Close()
+		p.close()
 		return
 	}
 	if len(c.byQuery) >= c.capacity {
 		old := c.tail
 		c.unlink(old)
 		delete(c.byQuery, old.query)
-		old.s.Close()
+		old.close()
 	}
 	c.byQuery[p.query] = p
 	p.next = c.head
@@ -248,7 +270,7 @@ func (c *stmtCache) unlink(p *prepared) {
 func (c *stmtCache) clear() {
 	for p := c.head; p != nil; {
 		next := p.next
-		p.s.Close()
+		p.close()
 		p = next
 	}
 	c.head, c.tail = nil, nil

@@ -35,6 +35,8 @@ func withConn(ctx context.Context, c *sql.Conn, fn func(tc *conn) error) error {
 		if tc.closed {
 			return errClosed
 		}
+		tc.enter()
+		defer tc.leave()
 		return fn(tc)
 	})
 }

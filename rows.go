@@ -21,6 +21,12 @@ type rows struct {
 	done    bool
 	closed  bool
 	stop    func() // ends the context watch
+	// unstarted is set while a query that only reads has not taken its
+	// first step, which the first Next or Columns takes with args;
+	// startErr is that step's failure, for Next to return (lazy.go).
+	unstarted bool
+	args      []engine.Value
+	startErr  error
 }
 
 var (
@@ -37,6 +43,9 @@ func (r *rows) Columns() []string {
 	if r.p == nil {
 		return nil
 	}
+	if r.unstarted {
+		r.start()
+	}
 	return r.p.cols
 }
 
@@ -45,6 +54,13 @@ func (r *rows) Columns() []string {
 func (r *rows) Next(dest []driver.Value) error {
 	if r.closed || r.c.closed {
 		return errClosed
+	}
+	if r.unstarted {
+		r.start()
+	}
+	if err := r.startErr; err != nil {
+		r.startErr = nil
+		return err
 	}
 	if r.done {
 		return io.EOF
@@ -83,10 +99,12 @@ func (r *rows) Close() error {
 	}
 	r.closed = true
 	if r.p != nil {
-		if !r.done && !r.c.closed {
+		if !r.done && !r.unstarted && !r.c.closed {
 			r.p.s.Reset()
 		}
 		r.c.finish(r.p)
+		r.p.ref.held = false
+		r.c.leave() // the user that start counted
 	}
 	r.stop()
 	return nil
@@ -96,12 +114,14 @@ func (r *rows) Close() error {
 // in the schema (as mattn/go-sqlite3 does), or "" for an expression. On
 // an engine that knows only type affinities (Turso's), it is the affinity.
 func (r *rows) ColumnTypeDatabaseTypeName(i int) string {
+	r.Columns() // the metadata is that of the first step
 	return columnTypeName(r.p.s, i)
 }
 
 // ColumnTypeScanType returns the type to scan the column into, decided by
 // its declared type (or affinity) as mattn/go-sqlite3 decides it.
 func (r *rows) ColumnTypeScanType(i int) reflect.Type {
+	r.Columns() // the metadata is that of the first step
 	return scanType(columnTypeName(r.p.s, i))
 }
 
@@ -110,6 +130,7 @@ func (r *rows) ColumnTypeScanType(i int) reflect.Type {
 // other table columns; unknown (ok false) for expressions, and on an
 // engine that does not report NOT NULL.
 func (r *rows) ColumnTypeNullable(i int) (nullable, ok bool) {
+	r.Columns() // the metadata is that of the first step
 	n, isNuller := r.p.s.(engine.ColumnNotNuller)
 	if !isNuller {
 		return true, false
@@ -119,9 +140,11 @@ func (r *rows) ColumnTypeNullable(i int) (nullable, ok bool) {
 }
 
 // ColumnTypeLength returns the length declared for a VARCHAR(n)-like
-// column, or math.MaxInt64 for TEXT and BLOB columns; unknown on an
-// engine that does not report declared types.
+// column; TEXT, BLOB and every other column report none (ok false), as
+// with mattn/go-sqlite3, and so does every column on an engine that does
+// not report declared types.
 func (r *rows) ColumnTypeLength(i int) (length int64, ok bool) {
+	r.Columns() // the metadata is that of the first step
 	return declLength(declType(r.p.s, i))
 }
 
@@ -129,5 +152,6 @@ func (r *rows) ColumnTypeLength(i int) (length int64, ok bool) {
 // DECIMAL(p,s)-like column; unknown on an engine that does not report
 // declared types.
 func (r *rows) ColumnTypePrecisionScale(i int) (precision, scale int64, ok bool) {
+	r.Columns() // the metadata is that of the first step
 	return declPrecisionScale(declType(r.p.s, i))
 }

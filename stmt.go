@@ -47,6 +47,8 @@ func (s *stmt) ExecContext(ctx context.Context, args []driver.NamedValue) (drive
 	if err := s.check(ctx); err != nil {
 		return nil, err
 	}
+	s.c.enter()
+	defer s.c.leave()
 	if s.p == nil || s.p.busy || s.p.ec != s.c.ec {
 		// Several statements, the statement still has open rows, or it was
 		// prepared outside the concurrent transaction now running (or in
@@ -71,6 +73,8 @@ func (s *stmt) QueryContext(ctx context.Context, args []driver.NamedValue) (driv
 	if err := s.check(ctx); err != nil {
 		return nil, err
 	}
+	s.c.enter()
+	defer s.c.leave()
 	if s.p == nil || s.p.busy || s.p.ec != s.c.ec {
 		return s.c.QueryContext(ctx, s.query, args)
 	}
@@ -99,6 +103,8 @@ func (s *stmt) Close() error {
 		return nil
 	}
 	s.closed = true
+	s.c.enter()
+	defer s.c.leave()
 	if s.p != nil {
 		s.p.owned = false
 		if !s.p.busy {

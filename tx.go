@@ -21,6 +21,8 @@ func (t *tx) Commit() error {
 	if err := t.begin(); err != nil {
 		return err
 	}
+	t.c.enter()
+	defer t.c.leave()
 	defer t.end()
 	if t.c.aborted != nil {
 		// A conflict rolled the transaction back: it cannot commit.
@@ -43,6 +45,8 @@ func (t *tx) Rollback() error {
 	if err := t.begin(); err != nil {
 		return err
 	}
+	t.c.enter()
+	defer t.c.leave()
 	defer t.end()
 	t.c.aborted = nil // ROLLBACK ends an aborted transaction as any other
 	if t.c.ec.Autocommit() {

@@ -1,8 +1,10 @@
 // Package compat holds the compatibility suite of the turso driver: SQLite's
 // sqllogictest corpus run against turso and mattn/go-sqlite3 (see package
 // slt and the commands under compat/cmd), and Go-level behaviour cases
-// compared between the two drivers (package behave). The report adds a
-// third column, the turso driver on Turso's own engine (_engine=turso).
+// compared between the two drivers (package behave). The report adds the
+// turso driver on Turso's own engine, in its wasm build (turso-engine,
+// _engine=turso-wasm) and its native build (turso-native,
+// _engine=turso-native, linux/amd64 with cgo).
 //
 // compat is a module of its own, so that the driver's module does not
 // require mattn/go-sqlite3; its go.mod replaces the driver with the
@@ -12,9 +14,10 @@
 //
 //	go run ./cmd/slt-turso [-json FILE] [-q] [-v] [PATH...]         # corpus on turso
 //	go run ./cmd/slt-mattn [-json FILE] [-q] [-v] [PATH...]         # corpus on mattn
-//	go run ./cmd/slt-turso-engine [-json FILE] [-q] [-v] [PATH...]  # corpus on turso, _engine=turso
-//	go run ./cmd/report                 # all three, side by side, into compat/RESULTS.md
-//	go run ./cmd/behave-turso           # behaviour cases on turso (behave-turso-engine: _engine=turso)
+//	go run ./cmd/slt-turso-engine [-json FILE] [-q] [-v] [PATH...]  # corpus on turso, _engine=turso-wasm
+//	go run ./cmd/slt-turso-native [-json FILE] [-q] [-v] [PATH...]  # corpus on turso, _engine=turso-native
+//	go run ./cmd/report                 # all of them, side by side, into compat/RESULTS.md
+//	go run ./cmd/behave-turso           # behaviour cases on turso (behave-turso-engine, behave-turso-native: Turso's engine)
 //	go run ./cmd/behave-mattn > behave/testdata/mattn.golden
 //	go test ./...                       # runner tests, corpus and behaviour on turso
 //	go test -short ./...                # corpus limited to select1-5 and evidence/

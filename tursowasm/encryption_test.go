@@ -27,7 +27,7 @@ func TestEncryptionCiphers(t *testing.T) {
 	for cipher, size := range map[string]int{"aegis256": 32, "aegis256x2": 32, "aegis128l": 16, "aegis128x2": 16, "aegis128x4": 16, "aes256gcm": 32, "aes128gcm": 16} {
 		t.Run(cipher, func(t *testing.T) {
 			path := filepath.Join(t.TempDir(), "enc.db")
-			dsn := path + "?_engine=turso&_cipher=" + cipher + "&_key=" + keys[size]
+			dsn := path + "?_engine=turso-wasm&_cipher=" + cipher + "&_key=" + keys[size]
 			db, err := sql.Open("turso", dsn)
 			if err != nil {
 				t.Fatal(err)
@@ -65,7 +65,7 @@ func TestEncryptionKeyForms(t *testing.T) {
 	}
 	raw := []byte("\x00\x01\x02\x03\x04\x05\x06\x07\x08\x09\x0a\x0b\x0c\x0d\x0e\x0f\x10\x11\x12\x13\x14\x15\x16\x17\x18\x19\x1a\x1b\x1c\x1d\x1e\x1f")
 	path := filepath.Join(t.TempDir(), "forms.db")
-	db, err := sql.Open("turso", path+"?_engine=turso&_key="+hex.EncodeToString(raw))
+	db, err := sql.Open("turso", path+"?_engine=turso-wasm&_key="+hex.EncodeToString(raw))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -73,7 +73,7 @@ func TestEncryptionKeyForms(t *testing.T) {
 		t.Fatal(err)
 	}
 	db.Close()
-	c, err := turso.NewConnector(path+"?_engine=turso", turso.WithEncryptionKey(raw))
+	c, err := turso.NewConnector(path+"?_engine=turso-wasm", turso.WithEncryptionKey(raw))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -89,12 +89,12 @@ func TestEncryptionKeyForms(t *testing.T) {
 		"passphrase":               "correct-horse-battery",
 		"odd hex":                  strings.Repeat("d", 63),
 	} {
-		_, err := sql.Open("turso", path+"?_engine=turso&_key="+key)
+		_, err := sql.Open("turso", path+"?_engine=turso-wasm&_key="+key)
 		if err == nil || !strings.Contains(err.Error(), tursowasm.EngineName+" engine") || strings.Contains(err.Error(), key) {
 			t.Errorf("%s: %v; want an error naming the engine without the key", name, err)
 		}
 	}
-	_, err = sql.Open("turso", path+"?_engine=turso&_key="+hex.EncodeToString(raw)+"&_cipher=aes256cbc")
+	_, err = sql.Open("turso", path+"?_engine=turso-wasm&_key="+hex.EncodeToString(raw)+"&_cipher=aes256cbc")
 	if !errors.Is(err, errors.ErrUnsupported) {
 		t.Errorf("libSQL's cipher on Turso's engine: %v; want it unsupported", err)
 	}
@@ -109,7 +109,7 @@ func TestEncryptionWithMVCC(t *testing.T) {
 		t.Fatal(err)
 	}
 	db.Close()
-	db, err := sql.Open("turso", path+"?_engine=turso&_txlock=concurrent&_key="+key)
+	db, err := sql.Open("turso", path+"?_engine=turso-wasm&_txlock=concurrent&_key="+key)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,15 +10,13 @@ import (
 	"testing"
 	"time"
 
-	"github.com/turso-go/turso"
+	_ "github.com/turso-go/turso"
 )
 
 // TestQuickstart runs the steps of examples/quickstart (schema, a
 // transaction with an upsert ... RETURNING and inserts, a join read back,
-// a count), twice on one file, on Turso's engine. One step differs: the
-// engine reports column affinities, not declared types, so the DATETIME
-// column comes back as the text the driver wrote, which is parsed here
-// with the driver's formats instead of scanning into a time.Time.
+// a count), twice on one file, on Turso's engine: the DATETIME column
+// scans into a time.Time, as on libSQL.
 func TestQuickstart(t *testing.T) {
 	db, path := openDB(t, "&_journal_mode=WAL&_foreign_keys=1")
 	ctx := context.Background()
@@ -98,12 +96,9 @@ func quickstart(ctx context.Context, db *sql.DB) (lines []string, posts int, err
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var name, title, text string
-		if err := rows.Scan(&name, &title, &text); err != nil {
-			return nil, 0, err
-		}
-		published, err := parseTime(text)
-		if err != nil {
+		var name, title string
+		var published time.Time
+		if err := rows.Scan(&name, &title, &published); err != nil {
 			return nil, 0, err
 		}
 		lines = append(lines, fmt.Sprintf("%s  %s by %s", published.Format(time.DateTime), title, name))
@@ -113,14 +108,4 @@ func quickstart(ctx context.Context, db *sql.DB) (lines []string, posts int, err
 	}
 	err = db.QueryRowContext(ctx, "SELECT count(*) FROM posts").Scan(&posts)
 	return lines, posts, err
-}
-
-// parseTime parses a time the driver wrote, with its formats.
-func parseTime(s string) (time.Time, error) {
-	for _, f := range turso.TimestampFormats() {
-		if t, err := time.Parse(f, s); err == nil {
-			return t, nil
-		}
-	}
-	return time.Time{}, fmt.Errorf("%q is in none of the driver's time formats", s)
 }

@@ -18,7 +18,7 @@ import (
 func openDB(t *testing.T, params string) (*sql.DB, string) {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "test.db")
-	db, err := sql.Open("turso", path+"?_engine=turso"+params)
+	db, err := sql.Open("turso", path+"?_engine=turso-wasm"+params)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -63,7 +63,7 @@ func TestRoundTrip(t *testing.T) {
 
 	// The data is on disk: a second pool on the same file sees it.
 	db.Close()
-	db2, err := sql.Open("turso", path+"?_engine=turso")
+	db2, err := sql.Open("turso", path+"?_engine=turso-wasm")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -133,7 +133,7 @@ func TestEngineSelection(t *testing.T) {
 		t.Errorf("EngineName = %q", tursowasm.EngineName)
 	}
 	_, err := turso.NewConnector("x.db?_engine=nosuch")
-	if err == nil || !strings.Contains(err.Error(), "turso, turso-wasm") {
+	if err == nil || !strings.Contains(err.Error(), "turso, ") || !strings.Contains(err.Error(), "turso-wasm") {
 		t.Errorf("unknown engine: %v, want the list of engines", err)
 	}
 	for _, c := range []struct {

@@ -199,6 +199,7 @@ func All() []Workload {
 		manyWorkload(),
 		largeWorkload(),
 		concurrentWorkload(),
+		filesWorkload(),
 		writersWorkload(),
 		select1Workload(),
 		journalWorkload(),

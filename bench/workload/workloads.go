@@ -5,6 +5,9 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -288,17 +291,7 @@ func concurrentWorkload() Workload {
 				return err
 			}
 			err := r.Measure(name, g*n, func() error {
-				var wg sync.WaitGroup
-				errs := make([]error, g)
-				for i := 0; i < g; i++ {
-					wg.Add(1)
-					go func(i int) {
-						defer wg.Done()
-						errs[i] = queryUsers(context.Background(), db, n)
-					}(i)
-				}
-				wg.Wait()
-				return errors.Join(errs...)
+				return Parallel(g, func(int) error { return queryUsers(context.Background(), db, n) })
 			})
 			if err != nil {
 				return err
@@ -307,6 +300,114 @@ func concurrentWorkload() Workload {
 		return nil
 	}
 	return w
+}
+
+// files: the concurrent read on separate database files: one file of
+// ConcurrentUsers users (untimed), copied once per goroutine, then 2, 4, 8
+// goroutines each run the full read query on a pool of its own file at
+// once. Where concurrent shows what connections to one file allow, files
+// shows what the driver allows across databases.
+func filesWorkload() Workload {
+	w := Workload{Group: "files", Read: map[string]bool{}, Room: map[string]bool{}}
+	for _, g := range ConcurrentNs {
+		name := fmt.Sprintf("files/%d", g)
+		w.Steps = append(w.Steps, name)
+		w.Read[name] = true
+		w.Room[name] = true
+	}
+	w.Run = func(r *Run) error {
+		n := r.Sizes.ConcurrentUsers
+		paths, err := CopiedFiles(r.Dir, "files", slices.Max(ConcurrentNs), func(name string) error {
+			db, err := r.Open(name, DefaultOptions())
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			if err := createSchema(db); err != nil {
+				return err
+			}
+			return insertUsers(db, Emails(n))
+		})
+		if err != nil {
+			return err
+		}
+		dbs := make([]*sql.DB, len(paths))
+		defer func() {
+			for _, db := range dbs {
+				if db != nil {
+					db.Close()
+				}
+			}
+		}()
+		for i, path := range paths {
+			if dbs[i], err = r.Open(strings.TrimSuffix(filepath.Base(path), ".db"), DefaultOptions()); err != nil {
+				return err
+			}
+			// Connect before timing.
+			if err := warmPool(dbs[i], 1); err != nil {
+				return err
+			}
+		}
+		for _, g := range ConcurrentNs {
+			name := fmt.Sprintf("files/%d", g)
+			if !r.Wants(name) {
+				continue
+			}
+			err := r.Measure(name, g*n, func() error {
+				return Parallel(g, func(i int) error { return queryUsers(context.Background(), dbs[i], n) })
+			})
+			if err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	return w
+}
+
+// Parallel runs f(0) ... f(g-1) in g goroutines at once and returns their
+// errors joined.
+func Parallel(g int, f func(i int) error) error {
+	var wg sync.WaitGroup
+	errs := make([]error, g)
+	for i := range g {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs[i] = f(i)
+		}()
+	}
+	wg.Wait()
+	return errors.Join(errs...)
+}
+
+// CopiedFiles makes count database files in dir holding the same data:
+// fill creates the first, name.db (and closes it), which is then copied
+// file by file (with its WAL, if one is left) to name-1.db and on. It
+// returns their paths, the first first.
+func CopiedFiles(dir, name string, count int, fill func(name string) error) ([]string, error) {
+	if err := fill(name); err != nil {
+		return nil, err
+	}
+	first := filepath.Join(dir, name+".db")
+	paths := []string{first}
+	for i := 1; i < count; i++ {
+		path := filepath.Join(dir, fmt.Sprintf("%s-%d.db", name, i))
+		for _, suffix := range []string{"", "-wal"} {
+			b, err := os.ReadFile(first + suffix)
+			if errors.Is(err, os.ErrNotExist) && suffix != "" {
+				continue
+			}
+			if err != nil {
+				return nil, err
+			}
+			if err := os.WriteFile(path+suffix, b, 0o644); err != nil {
+				return nil, err
+			}
+		}
+		paths = append(paths, path)
+	}
+	return paths, nil
 }
 
 // warmPool makes sure db holds at least n open idle connections.

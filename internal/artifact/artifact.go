@@ -322,3 +322,21 @@ func PrivateDir(name string) (string, error) {
 	}
 	return dir, nil
 }
+
+// ReadSource reads the KEY=value lines of an artifact's SOURCE file
+// (where it comes from, with its digests: see scripts/artifacts/reproduce),
+// skipping comments.
+func ReadSource(path string) (map[string]string, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	keys := map[string]string{}
+	for line := range strings.Lines(string(b)) {
+		line = strings.TrimRight(line, "\r\n")
+		if k, v, ok := strings.Cut(line, "="); ok && !strings.HasPrefix(line, "#") {
+			keys[k] = v
+		}
+	}
+	return keys, nil
+}

@@ -74,6 +74,7 @@ var concurrentSuite = []struct {
 	{"SavepointRollback", testCCSavepointRollback},
 	{"TableShapes", testCCTableShapes},
 	{"PoolModes", testCCPoolModes},
+	{"NewConnectionsWhileOpen", testCCNewConnectionsWhileOpen},
 	{"SchemaChangeConflicts", testCCSchemaChangeConflicts},
 	{"RunConcurrent", testCCRunConcurrent},
 	{"ForeignKeyActionsAndUpsert", testCCForeignKeyActionsAndUpsert},

@@ -156,6 +156,17 @@ var suite = []struct {
 	{"ColumnTypes", testColumnTypes},
 	{"ConcurrentPool", testConcurrentPool},
 	{"NoHandleLeaks", testNoHandleLeaks},
+	{"NamedParam", testNamedParam},
+	{"NamedParamClearBindings", testNamedParamClearBindings},
+	{"NotEnoughArgs", testNotEnoughArgs},
+	{"ExtraArgs", testExtraArgs},
+	{"LeakedRowsReleased", testLeakedRowsReleased},
+	{"LeakedRowsOnHeldConn", testLeakedRowsOnHeldConn},
+	{"LeakedRowsNoHandleLeak", testLeakedRowsNoHandleLeak},
+	{"UnreadResultHoldsNoLock", testUnreadResultHoldsNoLock},
+	{"QueryWritesRunInQuery", testQueryWritesRunInQuery},
+	{"UnreadResultDetails", testUnreadResultDetails},
+	{"ReturningColumnNames", testReturningColumnNames},
 }
 
 // lacks reports whether the engine declares gap g.

@@ -27,9 +27,6 @@ var TursoWasm = Engine{
 	Name:   "turso-wasm",
 	Params: "_engine=turso-wasm",
 	Gaps: map[Gap]string{
-		DeclaredTypes: "result columns report affinities, not declared types (DATETIME, BOOLEAN and DECIMAL(10,2) come back as NUMERIC, VARCHAR(40) as TEXT), " +
-			"so DATE/DATETIME/TIMESTAMP columns are not converted to time.Time nor BOOLEAN ones to bool (0.7.2)",
-		NotNullInfo:          "the binding reports no NOT NULL information for result columns: Nullable() is unknown (0.7.2)",
 		InterruptRunningStep: "the binding has no interrupt and calls into the engine are serialized: a context ends a statement between rows, not inside one long step such as an aggregate over a big join (0.7.2)",
 		ConstraintPrimaryKey: "a PRIMARY KEY clash is reported as a UNIQUE constraint (ErrConstraintUnique; the binding carries messages, no extended codes), and a composite key is named k.(a, b) (0.7.2)",
 		SharedCache:          "no shared cache: every connection to an in-memory database has its own database (0.7.2)",
@@ -39,28 +36,55 @@ var TursoWasm = Engine{
 		ConcurrentPickedRowids: "in MVCC mode the engine picks rowids from a per-table counter, not max(rowid)+1: a rolled-back or losing transaction leaves a gap, " +
 			"a deleted largest rowid is not picked again, and appending transactions get rowids in the order they insert, not commit (0.7.2, tursodatabase/turso#7474, #7000)",
 	},
-	UnsupportedParams: map[string]string{
-		"_journal=truncate":      "only WAL (and MVCC) journaling: the engine would stay in WAL mode (0.7.2)",
-		"_journal_mode=DELETE":   "only WAL (and MVCC) journaling: the engine would stay in WAL mode (0.7.2)",
-		"_journal_mode=memory":   "only WAL (and MVCC) journaling: the engine would stay in WAL mode (0.7.2)",
-		"_synchronous=EXTRA":     "no EXTRA level: the engine would use FULL (0.7.2)",
-		"_locking=normal":        "the engine always locks exclusively: PRAGMA locking_mode = normal fails (0.7.2)",
-		"_recursive_triggers=on": "no recursive_triggers pragma: the engine would ignore it (0.7.2)",
-		"_rt=0":                  "no recursive_triggers pragma: the engine would ignore it (0.7.2)",
-		"_auto_vacuum=full":      "auto-vacuum is experimental and off in this build: PRAGMA auto_vacuum fails (0.7.2)",
-		"_vacuum=incremental":    "auto-vacuum is experimental and off in this build: PRAGMA auto_vacuum fails (0.7.2)",
-		"_case_sensitive_like=1": "no case_sensitive_like pragma: the engine would ignore it, LIKE stays case-insensitive (0.7.2)",
-		"_defer_foreign_keys=1":  "no defer_foreign_keys pragma: the engine would ignore it (DEFERRABLE INITIALLY DEFERRED keys do work) (0.7.2)",
-		"_defer_fk=1":            "no defer_foreign_keys pragma: the engine would ignore it (DEFERRABLE INITIALLY DEFERRED keys do work) (0.7.2)",
-		"_secure_delete=FAST":    "no secure_delete pragma: the engine would ignore it (0.7.2)",
-		"_secure_delete=1":       "no secure_delete pragma: the engine would ignore it (0.7.2)",
-		"_writable_schema=1":     "no writable_schema pragma: the engine would ignore it (0.7.2)",
-	},
-	ConcurrentParams: "_txlock=concurrent",
+	UnsupportedParams: turso072Unsupported,
+	ConcurrentParams:  "_txlock=concurrent",
 	// The wasm build cannot share a file between processes (no
 	// multi-process WAL in its file hooks), so the file is locked; its
 	// file hooks fail operations on demand.
 	Faults: Faults{ExclusiveFile: true, Inject: injectWasm},
+}
+
+// TursoNative is Turso's engine 0.7.2 in its native build (the N-API
+// addon from npm, through the driver's C N-API host), where the platform
+// has it (linux/amd64 with cgo). Its connections run in parallel; its
+// gaps are the engine's.
+var TursoNative = Engine{
+	Name:   "turso-native",
+	Params: "_engine=turso-native",
+	Gaps: map[Gap]string{
+		InterruptRunningStep:   "the binding has no interrupt: a context ends a statement between steps, not inside one long step such as an aggregate over a big join (0.7.2)",
+		ConstraintPrimaryKey:   TursoWasm.Gaps[ConstraintPrimaryKey],
+		SharedCache:            TursoWasm.Gaps[SharedCache],
+		InvalidUTF8:            TursoWasm.Gaps[InvalidUTF8],
+		ConcurrentForeignKeys:  TursoWasm.Gaps[ConcurrentForeignKeys],
+		ConcurrentPickedRowids: TursoWasm.Gaps[ConcurrentPickedRowids],
+	},
+	UnsupportedParams: turso072Unsupported,
+	ConcurrentParams:  "_txlock=concurrent",
+	// The engine locks the file it opens against other processes (without
+	// its experimental multi-process WAL); its file I/O is its own, with
+	// no hook to fail operations on demand.
+	Faults: Faults{ExclusiveFile: true},
+}
+
+// turso072Unsupported are the DSN parameters Turso's engine 0.7.2 does not
+// honour, in either build.
+var turso072Unsupported = map[string]string{
+	"_journal=truncate":      "only WAL (and MVCC) journaling: the engine would stay in WAL mode (0.7.2)",
+	"_journal_mode=DELETE":   "only WAL (and MVCC) journaling: the engine would stay in WAL mode (0.7.2)",
+	"_journal_mode=memory":   "only WAL (and MVCC) journaling: the engine would stay in WAL mode (0.7.2)",
+	"_synchronous=EXTRA":     "no EXTRA level: the engine would use FULL (0.7.2)",
+	"_locking=normal":        "the engine always locks exclusively: PRAGMA locking_mode = normal fails (0.7.2)",
+	"_recursive_triggers=on": "no recursive_triggers pragma: the engine would ignore it (0.7.2)",
+	"_rt=0":                  "no recursive_triggers pragma: the engine would ignore it (0.7.2)",
+	"_auto_vacuum=full":      "auto-vacuum is experimental and off in this build: PRAGMA auto_vacuum fails (0.7.2)",
+	"_vacuum=incremental":    "auto-vacuum is experimental and off in this build: PRAGMA auto_vacuum fails (0.7.2)",
+	"_case_sensitive_like=1": "no case_sensitive_like pragma: the engine would ignore it, LIKE stays case-insensitive (0.7.2)",
+	"_defer_foreign_keys=1":  "no defer_foreign_keys pragma: the engine would ignore it (DEFERRABLE INITIALLY DEFERRED keys do work) (0.7.2)",
+	"_defer_fk=1":            "no defer_foreign_keys pragma: the engine would ignore it (DEFERRABLE INITIALLY DEFERRED keys do work) (0.7.2)",
+	"_secure_delete=FAST":    "no secure_delete pragma: the engine would ignore it (0.7.2)",
+	"_secure_delete=1":       "no secure_delete pragma: the engine would ignore it (0.7.2)",
+	"_writable_schema=1":     "no writable_schema pragma: the engine would ignore it (0.7.2)",
 }
 
 // injectWasm makes the file operations of the registered wasm engine
@@ -83,7 +107,7 @@ func injectWasm(fail func(op, path string) error) (restore func()) {
 
 // Engines are the engines the driver's suites run on, each where the
 // build has it: an engine added here is tested by every suite.
-var Engines = []Engine{LibSQL, TursoWasm}
+var Engines = []Engine{LibSQL, TursoWasm, TursoNative}
 
 // ForEach runs f in a subtest named after each of Engines, skipping
 // (with the reason) an engine the build does not have: libSQL without

@@ -53,3 +53,17 @@ func (e *unsupportedError) Unwrap() error { return errors.ErrUnsupported }
 type Validator interface {
 	Valid() bool
 }
+
+// PragmaSetter is implemented by connections of an engine on which some of
+// the driver's per-connection pragmas (Config.Pragmas, from the DSN) mean
+// something other than running them as written. The driver then hands
+// the pragmas to SetPragmas, in order, instead of running them itself.
+//
+// Turso's engine: its MVCC journal mode journals through a WAL too, so a
+// database in that mode already is what journal_mode = WAL asks for, and
+// running the pragma would switch it out of MVCC: a new connection's setup
+// would wait for the concurrent transactions open on other connections
+// and then end what they rely on.
+type PragmaSetter interface {
+	SetPragmas(pragmas []Pragma) error
+}

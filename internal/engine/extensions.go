@@ -105,3 +105,11 @@ type Checkpointer interface {
 	// is not in WAL mode.
 	Checkpoint(schema string, mode int) (logFrames, checkpointed int, err error)
 }
+
+// Recycler is a Conn that holds resources only closing it frees (Turso's
+// binding keeps a record of every statement a connection prepared until it
+// closes). Once ShouldRecycle reports true, the pool closes the idle
+// connection and opens a fresh one in its place.
+type Recycler interface {
+	ShouldRecycle() bool
+}

@@ -12,8 +12,6 @@ import (
 // that need cgo.
 var engines = []enginetest.Engine{
 	{Name: "turso-wasm", Engine: tursowasm.New(tursowasm.Wasm), Gaps: map[enginetest.Gap]string{
-		enginetest.DeclTypes:       "the binding reports column affinities (NUMERIC for DATETIME), not declared types: it implements engine.ColumnAffinityer (0.7.2)",
-		enginetest.NotNull:         "the binding reports no NOT NULL information (0.7.2)",
 		enginetest.InterruptInStep: "the binding has no interrupt: calls into the engine are serialized, and Interrupt takes effect at the next step (0.7.2)",
 		enginetest.SharedMemory:    "no shared cache: every connection to an in-memory database has its own (0.7.2)",
 	}},

@@ -91,6 +91,7 @@ var contract = []struct {
 	{"ColumnNames", testColumnNames},
 	{"ColumnDeclTypes", testColumnDeclTypes},
 	{"ColumnNotNull", testColumnNotNull},
+	{"SetPragmas", testSetPragmas},
 	{"Version", testVersion},
 }
 

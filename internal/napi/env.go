@@ -38,7 +38,9 @@ type Module interface {
 	// Memory is the module's linear memory.
 	Memory() Memory
 	// CallTable calls entry index of the module's function table, which
-	// has signature sig, and returns its result (0 for none).
+	// has signature sig, and returns its result (0 for none). args are
+	// valid until the call calls back into the host: the host reuses
+	// them.
 	CallTable(sig Signature, index uint32, args ...uint64) (uint64, error)
 }
 
@@ -78,9 +80,11 @@ type Env struct {
 	// refs are the napi_refs, which outlive calls.
 	refs    map[uint32]*reference
 	nextRef uint32
+	// args holds the arguments of the callback being called (see call).
+	args [2]uint64
 	// frames are the callbacks running, innermost last; a napi_callback_info
 	// is an index into it plus one.
-	frames []*frame
+	frames []frame
 	depth  int
 
 	pending    Value
@@ -259,9 +263,13 @@ func (e *Env) call(fn *Function, this Value, args []Value, newTarget Value) (Val
 	if e.mod == nil {
 		return nil, errors.New("napi: no module bound")
 	}
-	e.frames = append(e.frames, &frame{this: this, args: args, data: fn.Data, newTarget: newTarget})
+	e.frames = append(e.frames, frame{this: this, args: args, data: fn.Data, newTarget: newTarget})
 	info := uint32(len(e.frames))
-	r, err := e.mod.CallTable(SigCallback, fn.Callback, EnvHandle, uint64(info))
+	// The arguments go in a buffer of the Env: a variadic call through
+	// the Module interface would allocate them on every call.
+	e.args[0], e.args[1] = EnvHandle, uint64(info)
+	r, err := e.mod.CallTable(SigCallback, fn.Callback, e.args[:2]...)
+	e.frames[len(e.frames)-1] = frame{} // drop its values
 	e.frames = e.frames[:len(e.frames)-1]
 	if err != nil {
 		return nil, err

@@ -27,10 +27,10 @@ var functions = map[string]hostFunc{
 	"napi_get_null":      func(e *Env, a []uint64) Status { return e.setResult(a[1], Null{}) },
 	"napi_get_global":    func(e *Env, a []uint64) Status { return e.setResult(a[1], e.global) },
 	"napi_get_boolean":   func(e *Env, a []uint64) Status { return e.setResult(a[2], uint32(a[1]) != 0) },
-	"napi_create_int32":  func(e *Env, a []uint64) Status { return e.setResult(a[2], float64(int32(a[1]))) },
-	"napi_create_uint32": func(e *Env, a []uint64) Status { return e.setResult(a[2], float64(uint32(a[1]))) },
-	"napi_create_int64":  func(e *Env, a []uint64) Status { return e.setResult(a[2], float64(int64(a[1]))) },
-	"napi_create_double": func(e *Env, a []uint64) Status { return e.setResult(a[2], math.Float64frombits(a[1])) },
+	"napi_create_int32":  func(e *Env, a []uint64) Status { return e.setResult(a[2], number(float64(int32(a[1])))) },
+	"napi_create_uint32": func(e *Env, a []uint64) Status { return e.setResult(a[2], number(float64(uint32(a[1])))) },
+	"napi_create_int64":  func(e *Env, a []uint64) Status { return e.setResult(a[2], number(float64(int64(a[1])))) },
+	"napi_create_double": func(e *Env, a []uint64) Status { return e.setResult(a[2], number(math.Float64frombits(a[1]))) },
 	"napi_create_bigint_words": func(e *Env, a []uint64) Status {
 		return e.createBigIntWords(uint32(a[1]), uint32(a[2]), uint32(a[3]), a[4])
 	},
@@ -141,9 +141,21 @@ var functions = map[string]hostFunc{
 		return e.getPropertyInto(a[1], coerceToString(key), a[3])
 	},
 	"napi_set_element": func(e *Env, a []uint64) Status {
+		// An array's elements, as a row's, without a property name.
+		if o, ok := e.array(a[1]); ok {
+			v, vok := e.value(uint32(a[3]))
+			if !vok {
+				return StatusObjectExpected
+			}
+			o.SetElement(int(uint32(a[2])), v)
+			return StatusOK
+		}
 		return e.setProperty(a[1], strconv.FormatUint(uint64(uint32(a[2])), 10), a[3])
 	},
 	"napi_get_element": func(e *Env, a []uint64) Status {
+		if o, ok := e.array(a[1]); ok {
+			return e.setResult(a[3], o.Element(int(uint32(a[2]))))
+		}
 		return e.getPropertyInto(a[1], strconv.FormatUint(uint64(uint32(a[2])), 10), a[3])
 	},
 	"napi_define_properties": func(e *Env, a []uint64) Status {
@@ -157,7 +169,7 @@ var functions = map[string]hostFunc{
 
 	// Arrays.
 	"napi_create_array_with_length": func(e *Env, a []uint64) Status {
-		return e.setResult(a[2], &Object{IsArray: true, Elements: make([]Value, int(uint32(a[1])))})
+		return e.setResult(a[2], newArray(int(uint32(a[1]))))
 	},
 	"napi_is_array": func(e *Env, a []uint64) Status {
 		v, ok := e.value(uint32(a[1]))
@@ -384,6 +396,62 @@ func Imports() []string {
 		names = append(names, n)
 	}
 	return names
+}
+
+// smallNumbers are the numbers 0 to 255 as Values: converting a float64
+// to an interface allocates, and step results, lengths and small values
+// are these.
+var smallNumbers = func() (v [256]Value) {
+	for i := range v {
+		v[i] = float64(i)
+	}
+	return v
+}()
+
+// number returns f as a Value, without allocating for a small one.
+func number(f float64) Value {
+	if f >= 0 && f < 256 && f == math.Trunc(f) && !(f == 0 && math.Signbit(f)) {
+		return smallNumbers[int(f)]
+	}
+	return f
+}
+
+// smallArray is an array with room for its elements in one allocation:
+// the arrays of a result row are short.
+type smallArray struct {
+	Object
+	buf [8]Value
+}
+
+// newArray returns an array of n elements (undefined).
+func newArray(n int) *Object {
+	if n <= len(smallArray{}.buf) {
+		a := &smallArray{}
+		a.IsArray = true
+		a.Elements = a.buf[:n]
+		return &a.Object
+	}
+	return &Object{IsArray: true, Elements: make([]Value, n)}
+}
+
+// array returns the array napi_value h holds.
+func (e *Env) array(h uint64) (*Object, bool) {
+	v, _ := e.value(uint32(h))
+	o, ok := v.(*Object)
+	return o, ok && o.IsArray
+}
+
+// Function returns Node-API function name bound to e: what Invoke(name,
+// args) does, looked up once, for a host module to call per import.
+func (e *Env) Function(name string) func(args []uint64) Status {
+	f, ok := functions[name]
+	if !ok {
+		return func([]uint64) Status {
+			e.missing[name]++
+			return StatusGenericFailure
+		}
+	}
+	return func(args []uint64) Status { return f(e, args) }
 }
 
 // Invoke runs Node-API function name with the raw wasm arguments args

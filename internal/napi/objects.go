@@ -120,7 +120,7 @@ func (e *Env) getCbInfo(info, argcPtr, argv, thisPtr, dataPtr uint32) Status {
 	if info == 0 || int(info) > len(e.frames) {
 		return StatusInvalidArg
 	}
-	f := e.frames[info-1]
+	f := &e.frames[info-1]
 	mem := e.mod.Memory()
 	if argcPtr != 0 {
 		capacity, ok := mem.ReadUint32Le(argcPtr)

@@ -65,6 +65,7 @@ var errorCodes = []struct {
 	{"short read on page", engine.CodeCorrupt, engine.CodeCorrupt},
 	{"Database is full", engine.CodeFull, engine.CodeFull},
 	{"No space left on device", engine.CodeFull, engine.CodeFull},
+	{"no storage space", engine.CodeFull, engine.CodeFull}, // the native build's ENOSPC
 	{"string or blob too big", engine.CodeTooBig, engine.CodeTooBig},
 	{"failed to open database", engine.CodeCantOpen, engine.CodeCantOpen},
 	{"I/O error", engine.CodeIOErr, engine.CodeIOErr},

@@ -32,12 +32,19 @@ type conn struct {
 	// engine shares one database object between the connections to a
 	// file, and it honours read-only only for the first.
 	readOnly bool
+	// decls caches the declared types of the statements prepared.
+	decls tursobind.DeclCache
 }
 
 var (
-	_ engine.Conn      = (*conn)(nil)
-	_ engine.Validator = (*conn)(nil)
+	_ engine.Conn         = (*conn)(nil)
+	_ engine.Validator    = (*conn)(nil)
+	_ engine.PragmaSetter = (*conn)(nil)
 )
+
+// SetPragmas runs the driver's per-connection pragmas as the engine takes
+// them (see tursobind.SetPragmas).
+func (c *conn) SetPragmas(pragmas []engine.Pragma) error { return tursobind.SetPragmas(c, pragmas) }
 
 // call calls method name of the connection's Database with e.mu held.
 func (c *conn) call(name string, args ...napi.Value) (napi.Value, error) {
@@ -85,7 +92,7 @@ func (c *conn) Prepare(sql string) (engine.Stmt, string, error) {
 	if err != nil {
 		return nil, "", err
 	}
-	head, tail, blank := splitFirst(sql)
+	head, tail, blank := tursobind.SplitFirst(sql)
 	if blank {
 		return nil, tail, nil
 	}
@@ -113,7 +120,7 @@ func (c *conn) Exec(sql string) error {
 	if c.readOnly {
 		return c.execEachLocked(sql)
 	}
-	if hasDDL(sql) {
+	if tursobind.HasDDL(sql) {
 		defer c.e.schema.Add(1)
 	}
 	ex, err := c.call("executor", sql)
@@ -178,7 +185,7 @@ func (c *conn) ioLocked(idle *int) error {
 // which checks each one, with e.mu held.
 func (c *conn) execEachLocked(sql string) error {
 	for sql != "" {
-		head, tail, blank := splitFirst(sql)
+		head, tail, blank := tursobind.SplitFirst(sql)
 		sql = tail
 		if blank {
 			continue

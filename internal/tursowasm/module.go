@@ -29,6 +29,9 @@ type instance struct {
 	// byIndex caches the functions of the module's table by signature and
 	// index.
 	byIndex map[[2]uint32]api.Function
+	// stacks are the call stacks of CallTable, by nesting depth.
+	stacks [][]uint64
+	depth  int
 	// classes exported by the module.
 	database, statement *napi.Function
 	// modules are the module instances that make up the instance (WASI,
@@ -71,15 +74,26 @@ func (in *instance) CallTable(sig napi.Signature, index uint32, args ...uint64) 
 		fn = table.LookupFunction(in.mod, 0, index, types[0], types[1])
 		in.byIndex[key] = fn
 	}
-	res, err := fn.Call(context.Background(), args...)
+	// A call's arguments and result go through a stack of its own, kept
+	// for the next call at the same depth (calls nest: the module calls
+	// napi_call_function, which calls back into the module).
+	if in.depth == len(in.stacks) {
+		in.stacks = append(in.stacks, make([]uint64, maxTableArgs))
+	}
+	stack := in.stacks[in.depth]
+	copy(stack, args)
+	in.depth++
+	err = fn.CallWithStack(context.Background(), stack)
+	in.depth--
 	if err != nil {
 		return 0, err
 	}
-	if len(res) > 0 {
-		return res[0], nil
-	}
-	return 0, nil
+	return stack[0], nil
 }
+
+// maxTableArgs is the most arguments or results a table entry the host
+// calls has (SigCallJS: four).
+const maxTableArgs = 4
 
 // wazeroVersion is the version of wazero in go.mod (a test checks it). It
 // names the compilation cache's directory: wazero names its own directory
@@ -234,9 +248,9 @@ func (in *instance) instantiateHost(ctx context.Context, cm wazero.CompiledModul
 		}
 		var fn api.GoModuleFunc
 		if strings.HasPrefix(name, "napi_") {
-			name := name
+			f := in.env.Function(name)
 			fn = func(_ context.Context, _ api.Module, stack []uint64) {
-				stack[0] = uint64(in.env.Invoke(name, stack))
+				stack[0] = uint64(f(stack))
 			}
 		} else if fn = in.fileHook(name); fn == nil {
 			return fmt.Errorf("turso engine: module imports unknown env.%s", name)

@@ -1,37 +1,32 @@
 package tursowasm
 
 import (
-	"slices"
-
 	"github.com/turso-go/turso/internal/engine"
 	"github.com/turso-go/turso/internal/napi"
 	"github.com/turso-go/turso/internal/tursobind"
 )
 
-// column describes one result column.
-type column struct{ name, affinity string }
-
 // stmt is one prepared statement: a Statement object of the binding, in
 // raw mode (rows as arrays) with safe integers (integers as BigInts).
 type stmt struct {
-	c        *conn
-	obj      napi.Value
-	sql      string
-	params   []string // names of parameters 1..n, "" for anonymous ones
-	cols     []column
-	readOnly bool
-	row      []engine.Value
-	closed   bool
+	// Statement describes it: text, parameters, columns.
+	tursobind.Statement
+	c      *conn
+	obj    napi.Value
+	row    []engine.Value
+	closed bool
 	// ddl is set for a statement that may change a schema. schema is the
-	// Engine's schema count when cols was read; reprepared counts the
-	// times cols changed after a schema change.
-	ddl        bool
-	schema     uint64
-	reprepared int
+	// Engine's schema count when its columns were read.
+	ddl    bool
+	schema uint64
+	// The methods of the hot path, looked up once.
+	stepFn, rowFn, resetFn, bindFn *napi.Function
 }
 
 var (
 	_ engine.Stmt             = (*stmt)(nil)
+	_ engine.ColumnDeclTyper  = (*stmt)(nil)
+	_ engine.ColumnNotNuller  = (*stmt)(nil)
 	_ engine.ColumnAffinityer = (*stmt)(nil)
 )
 
@@ -42,7 +37,11 @@ func (c *conn) prepareLocked(sql string) (*stmt, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &stmt{c: c, obj: obj, sql: sql}
+	s := &stmt{c: c, obj: obj}
+	s.Text = sql
+	s.Declared = func(sql string, affinities []string) []tursobind.Column {
+		return c.decls.Get(c.query, c.e.schema.Load(), sql, affinities)
+	}
 	if err := s.describe(env); err != nil {
 		s.closeLocked()
 		return nil, err
@@ -59,28 +58,34 @@ func (s *stmt) describe(env *napi.Env) error {
 	if _, err := s.method("safeIntegers", true); err != nil {
 		return err
 	}
+	for name, fn := range map[string]**napi.Function{"stepSync": &s.stepFn, "row": &s.rowFn, "reset": &s.resetFn, "bindAt": &s.bindFn} {
+		v, err := env.Get(s.obj, name)
+		if *fn, _ = v.(*napi.Function); err != nil || *fn == nil {
+			return &engine.Error{Code: engine.CodeInternal, ExtendedCode: engine.CodeInternal, Message: "turso engine: Statement has no method " + name}
+		}
+	}
 	n, err := s.method("parameterCount")
 	if err != nil {
 		return err
 	}
-	s.params = make([]string, toInt64(n))
-	for i := range s.params {
+	s.Params = make([]string, toInt64(n))
+	for i := range s.Params {
 		name, err := s.method("parameterName", float64(i+1))
 		if err != nil {
 			return err
 		}
-		s.params[i], _ = name.(string)
+		s.Params[i], _ = name.(string)
 	}
 	s.schema = s.c.e.schema.Load()
-	if s.cols, err = s.columnsLocked(); err != nil {
+	if s.Cols, err = s.columnsLocked(); err != nil {
 		return err
 	}
-	s.ddl = isDDL(s.sql)
-	class, err := s.c.call("classifySql", s.sql)
+	s.ddl = tursobind.IsDDL(s.Text)
+	class, err := s.c.call("classifySql", s.Text)
 	if err != nil {
 		return err
 	}
-	s.readOnly = class == "read"
+	s.IsReadOnly = class == "read"
 	if s.c.readOnly && class == "write" {
 		return &engine.Error{Code: engine.CodeReadOnly, ExtendedCode: engine.CodeReadOnly, Message: "attempt to write a readonly database"}
 	}
@@ -88,12 +93,13 @@ func (s *stmt) describe(env *napi.Env) error {
 }
 
 // columnsLocked reads the statement's result columns, with e.mu held.
-func (s *stmt) columnsLocked() ([]column, error) {
+func (s *stmt) columnsLocked() ([]tursobind.ResultColumn, error) {
 	v, err := s.method("columns")
 	if err != nil {
 		return nil, err
 	}
-	var cols []column
+	var cols []tursobind.ResultColumn
+	returning := tursobind.ReturningStatement(s.Text)
 	if arr, ok := v.(*napi.Object); ok {
 		for _, col := range arr.Elements {
 			o, _ := col.(*napi.Object)
@@ -101,8 +107,11 @@ func (s *stmt) columnsLocked() ([]column, error) {
 				continue
 			}
 			name, _ := o.Get("name").(string)
+			if returning {
+				name = tursobind.ReturningColumnName(name)
+			}
 			affinity, _ := o.Get("type").(string)
-			cols = append(cols, column{name: name, affinity: affinity})
+			cols = append(cols, tursobind.ResultColumn{Name: name, Affinity: affinity})
 		}
 	}
 	return cols, nil
@@ -126,21 +135,9 @@ func (s *stmt) ranLocked() error {
 	if err != nil {
 		return err
 	}
-	if !slices.Equal(cols, s.cols) {
-		s.cols = cols
-		s.reprepared++
-	}
+	s.SetColumns(cols)
 	s.schema = gen
 	return nil
-}
-
-// isDDL reports whether sql is a statement that may change a schema.
-func isDDL(sql string) bool {
-	switch firstWord(sql) {
-	case "CREATE", "DROP", "ALTER":
-		return true
-	}
-	return false
 }
 
 // method calls a method of the Statement, with e.mu held.
@@ -148,50 +145,14 @@ func (s *stmt) method(name string, args ...napi.Value) (napi.Value, error) {
 	return s.c.in.call(s.obj, name, args...)
 }
 
-func (s *stmt) SQL() string    { return s.sql }
-func (s *stmt) NumParams() int { return len(s.params) }
-func (s *stmt) ReadOnly() bool { return s.readOnly }
-
-// Reprepared counts the times the statement's columns changed after a
-// schema change: the binding recompiles a statement inside step and
-// keeps no count, so ranLocked compares the columns.
-func (s *stmt) Reprepared() int { return s.reprepared }
-
-func (s *stmt) ParamIndex(name string) int {
-	for i, n := range s.params {
-		if n == name {
-			return i + 1
-		}
+// call calls fn, a method of the Statement looked up in describe, with
+// e.mu held.
+func (s *stmt) call(fn *napi.Function, args ...napi.Value) (napi.Value, error) {
+	if s.c.in.broken != nil {
+		return nil, s.c.in.brokenErr()
 	}
-	return 0
-}
-
-func (s *stmt) ParamName(i int) string {
-	if i < 1 || i > len(s.params) {
-		return ""
-	}
-	return s.params[i-1]
-}
-
-func (s *stmt) ColumnCount() int { return len(s.cols) }
-
-func (s *stmt) ColumnName(i int) string {
-	if i < 0 || i >= len(s.cols) {
-		return ""
-	}
-	return s.cols[i].name
-}
-
-// ColumnAffinity returns the type the binding reports for column i: the
-// affinity of the table column it comes straight from (DATETIME and
-// BOOLEAN columns report NUMERIC, VARCHAR(40) TEXT), not its declared
-// type. The binding reports no NOT NULL information either: the statement
-// implements neither engine.ColumnDeclTyper nor engine.ColumnNotNuller.
-func (s *stmt) ColumnAffinity(i int) string {
-	if i < 0 || i >= len(s.cols) {
-		return ""
-	}
-	return s.cols[i].affinity
+	v, err := s.c.in.env.Call(fn, s.obj, args...)
+	return v, s.c.in.result(err)
 }
 
 func (s *stmt) Start(args []engine.Value) (bool, error) {
@@ -214,10 +175,10 @@ func (s *stmt) Start(args []engine.Value) (bool, error) {
 // bindLocked resets the statement and binds args, and NULL to any
 // parameter args does not reach.
 func (s *stmt) bindLocked(args []engine.Value) error {
-	if _, err := s.method("reset"); err != nil {
+	if _, err := s.call(s.resetFn); err != nil {
 		return err
 	}
-	for i := range s.params {
+	for i := range s.Params {
 		var v napi.Value = napi.Null{}
 		if i < len(args) {
 			if args[i].Kind == engine.KindText {
@@ -227,11 +188,11 @@ func (s *stmt) bindLocked(args []engine.Value) error {
 			}
 			v = toJS(args[i])
 		}
-		if _, err := s.method("bindAt", float64(i+1), v); err != nil {
+		if _, err := s.call(s.bindFn, float64(i+1), v); err != nil {
 			return err
 		}
 	}
-	if len(args) > len(s.params) {
+	if len(args) > len(s.Params) {
 		return &engine.Error{Code: engine.CodeRange, ExtendedCode: engine.CodeRange, Message: "column index out of range"}
 	}
 	return nil
@@ -254,19 +215,19 @@ func (s *stmt) stepLocked() (bool, error) {
 	idle := 0
 	for {
 		if s.c.interrupted.Swap(false) {
-			s.method("reset")
+			s.call(s.resetFn)
 			return false, errInterrupted()
 		}
-		r, err := s.method("stepSync")
+		r, err := s.call(s.stepFn)
 		if err != nil {
-			s.method("reset")
+			s.call(s.resetFn)
 			return false, err
 		}
 		switch toInt64(r) {
 		case stepRow:
 			return true, s.readRow()
 		case stepDone:
-			_, err := s.method("reset")
+			_, err := s.call(s.resetFn)
 			return false, err
 		case stepIO:
 			if err := s.c.ioLocked(&idle); err != nil {
@@ -278,7 +239,7 @@ func (s *stmt) stepLocked() (bool, error) {
 
 // readRow fetches the current row.
 func (s *stmt) readRow() error {
-	v, err := s.method("row")
+	v, err := s.call(s.rowFn)
 	if err != nil {
 		return err
 	}
@@ -330,7 +291,7 @@ func (s *stmt) Reset() error {
 	if s.closed {
 		return engine.ErrClosed
 	}
-	_, err := s.method("reset")
+	_, err := s.call(s.resetFn)
 	return err
 }
 

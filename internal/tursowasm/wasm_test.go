@@ -1,7 +1,6 @@
 package tursowasm
 
 import (
-	"bufio"
 	"bytes"
 	"compress/gzip"
 	"crypto/sha256"
@@ -35,21 +34,12 @@ func gzString(t testing.TB, data []byte) string {
 	return buf.String()
 }
 
-// readSource reads the KEY=value lines of wasm/SOURCE.
+// readSource reads wasm/SOURCE.
 func readSource(t *testing.T) map[string]string {
 	t.Helper()
-	f, err := os.Open("wasm/SOURCE")
+	keys, err := artifact.ReadSource("wasm/SOURCE")
 	if err != nil {
 		t.Fatal(err)
-	}
-	defer f.Close()
-	keys := map[string]string{}
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		line := sc.Text()
-		if k, v, ok := strings.Cut(line, "="); ok && !strings.HasPrefix(line, "#") {
-			keys[k] = v
-		}
 	}
 	return keys
 }

@@ -11,13 +11,10 @@ import (
 type driverSpec struct {
 	Name  string
 	About string // one line, for the report's list of drivers
-	// Floor marks the two floors, summed into the report's "floor"
-	// column and not charted as drivers.
+	// Floor marks the floors, which are not charted as drivers; raw and
+	// sqlfloor, libSQL's two, are summed into the report's "floor" column.
 	Floor bool
-	// OtherEngine marks the turso driver on another engine than libSQL:
-	// the report also compares it with the turso driver on libSQL.
-	OtherEngine bool
-	Color       color.Color
+	Color color.Color
 }
 
 var drivers = []driverSpec{
@@ -28,7 +25,9 @@ var drivers = []driverSpec{
 	{Name: "modernc", About: "modernc.org/sqlite (pure Go, C translated to Go)", Color: color.RGBA{0xe0, 0x8a, 0x1e, 0xff}},
 	{Name: "ncruces", About: "github.com/ncruces/go-sqlite3 (pure Go, Wasm translated to Go)", Color: color.RGBA{0x3a, 0x9a, 0x4a, 0xff}},
 	{Name: "libsql", About: "go-libsql's own \"libsql\" driver (cgo)", Color: color.RGBA{0x8e, 0x5a, 0xb8, 0xff}},
-	{Name: "tursoengine", About: "this repository's driver on Turso's engine, its wasm build under wazero (_engine=turso)", OtherEngine: true, Color: color.RGBA{0x6f, 0xa8, 0xe0, 0xff}},
+	{Name: "tursoengine", About: "this repository's driver on Turso's engine, its wasm build under wazero (_engine=turso-wasm)", Color: color.RGBA{0x6f, 0xa8, 0xe0, 0xff}},
+	{Name: "tursonative", About: "this repository's driver on Turso's engine, its native build (_engine=turso-native)", Color: color.RGBA{0x2a, 0xa0, 0xa0, 0xff}},
+	{Name: "rawturso", About: "the floor of Turso's native engine: the workloads through internal/tursonative, without database/sql", Floor: true},
 }
 
 // floorName is the report's sum of the two floors, per round.

@@ -335,24 +335,9 @@ func renderMarkdown(rep *Report) string {
 	ratioTable("Every driver against mattn", "mattn", "Wall time ÷ mattn's in the same round (median over the rounds); below 1 is faster than mattn. `raw` is the engine alone (libSQL without database/sql), `sqlfloor` database/sql alone, `floor` their sum: what no database/sql driver on libSQL can beat. Where raw/mattn is near or above 1, libSQL's engine (SQLite 3.45) itself is no faster than mattn's (SQLite 3.54).")
 	ratioTable("Every driver against the floor", floorName, "Wall time ÷ the floor's in the same round (median over the rounds): how far each driver is from the least a database/sql driver on this engine can take. A driver below 1 is cheaper than the floor's own boxing of values (the turso driver boxes row values in shared chunks) or caches work the raw floor repeats.")
 
-	// Drivers on another engine, against the same driver on libSQL.
-	for _, d := range raw.Drivers {
-		if !spec(d).OtherEngine || !rep.has("turso") {
-			continue
-		}
-		w("### %s: %s\n\n", d, spec(d).About)
-		w("Paired ratios in the same rounds against mattn and against the turso driver on libSQL. Steps the engine cannot run are absent.\n\n")
-		w("| workload | %s/mattn | %s/turso (libSQL) |\n|---|---:|---:|\n", d, d)
-		for _, step := range steps {
-			if rep.stat(step, d) == nil {
-				continue
-			}
-			rm, _ := rep.ratio(step, d, "mattn")
-			rl, _ := rep.ratio(step, d, "turso")
-			w("| %s | %s | %s |\n", step, fmtPlain(rm), fmtPlain(rl))
-		}
-		w("\n")
-	}
+	// Turso's engine, native and wasm, against mattn, the turso driver on
+	// libSQL and its own floor.
+	renderTurso(rep, w)
 
 	w("## Charts\n\nOne chart per workload group: each driver's time ÷ mattn's, log scale, bars growing from 1× (mattn) to the left when faster, to the right when slower.\n\n")
 	drawn := charts(rep)
@@ -615,4 +600,140 @@ func writeCharts(rep *Report, dir string, svg bool) error {
 		}
 	}
 	return nil
+}
+
+// The targets of Turso's engine against mattn: the native build on every
+// read and write step, the wasm build on the row-heavy reads.
+const (
+	nativeTarget = 1.5
+	wasmTarget   = 3.0
+)
+
+// rowHeavy are the read steps that return many rows per query: the wasm
+// build's target applies to them.
+func rowHeavy(step string) bool {
+	switch workload.Group(step) {
+	case "simple", "real", "complex", "concurrent", "files":
+		return workload.IsRead(step)
+	}
+	return false
+}
+
+// renderTurso writes the section on Turso's engine: its native build
+// (tursonative) and wasm build (tursoengine) against mattn, the libSQL
+// engine of the same driver (turso), and the floors (rawturso: the native
+// engine without database/sql; raw: libSQL's), with what each costs per
+// operation above its own floor.
+func renderTurso(rep *Report, w func(string, ...any)) {
+	raw := rep.Raw
+	native, wasm := rep.has("tursonative"), rep.has("tursoengine")
+	if !native && !wasm {
+		return
+	}
+	type col struct {
+		head   string
+		a, b   string
+		target func(step string) float64 // NaN: none
+	}
+	none := func(string) float64 { return math.NaN() }
+	var cols []col
+	if native && rep.has("mattn") {
+		cols = append(cols, col{"tursonative/mattn", "tursonative", "mattn", func(string) float64 { return nativeTarget }})
+	}
+	if native && rep.has("rawturso") {
+		cols = append(cols, col{"tursonative/rawturso", "tursonative", "rawturso", none})
+	}
+	if rep.has("rawturso") && rep.has("raw") {
+		cols = append(cols, col{"rawturso/raw", "rawturso", "raw", none})
+	}
+	if wasm && rep.has("mattn") {
+		cols = append(cols, col{"tursoengine/mattn", "tursoengine", "mattn", func(step string) float64 {
+			if rowHeavy(step) {
+				return wasmTarget
+			}
+			return math.NaN()
+		}})
+	}
+	if wasm && rep.has("turso") {
+		cols = append(cols, col{"tursoengine/turso (libSQL)", "tursoengine", "turso", none})
+	}
+	if len(cols) == 0 {
+		return
+	}
+	w("### Turso's engine: native (`tursonative`) and wasm (`tursoengine`)\n\n")
+	w("Paired ratios in the same rounds. `tursonative` is the turso driver on Turso's native build (`_engine=turso-native`), `tursoengine` on its wasm build (`_engine=turso-wasm`), `turso` on libSQL; `rawturso` and `raw` are the floors, the same workloads on the native engine and on libSQL without database/sql. Targets: native ≤ %.1f× mattn on every step, wasm ≤ %.1f× mattn on the row-heavy reads. Steps the engine cannot run (rollback-journal modes) are absent.\n\n", nativeTarget, wasmTarget)
+	w("| workload |")
+	for _, c := range cols {
+		w(" %s |", c.head)
+	}
+	w("\n|---|")
+	for range cols {
+		w("---:|")
+	}
+	w("\n")
+	met, tot := map[string]int{}, map[string]int{}
+	for _, step := range raw.Steps {
+		if rep.stat(step, "tursonative") == nil && rep.stat(step, "tursoengine") == nil {
+			continue
+		}
+		w("| %s |", step)
+		for _, c := range cols {
+			r, _ := rep.ratio(step, c.a, c.b)
+			t := c.target(step)
+			if math.IsNaN(t) {
+				w(" %s |", fmtPlain(r))
+				continue
+			}
+			w(" %s |", fmtRatio(r, t))
+			if !math.IsNaN(r) {
+				tot[c.head]++
+				if r <= t {
+					met[c.head]++
+				}
+			}
+		}
+		w("\n")
+	}
+	w("\n")
+	for _, c := range cols {
+		if tot[c.head] > 0 {
+			w("Targets met: %s %d of %d. ", c.head, met[c.head], tot[c.head])
+		}
+	}
+	w("\n\n")
+
+	// Cost above the floor, per operation (row, query or transaction).
+	type floor struct{ driver, floor string }
+	var floors []floor
+	for _, f := range []floor{{"turso", "raw"}, {"tursonative", "rawturso"}, {"tursoengine", "rawturso"}} {
+		if rep.has(f.driver) && rep.has(f.floor) {
+			floors = append(floors, f)
+		}
+	}
+	if len(floors) == 0 {
+		return
+	}
+	w("#### Cost above each engine's floor, µs per operation (median driver − median floor)\n\n")
+	w("An operation is a row read, a row or transaction written or a query, as the step counts them. The libSQL floor is `raw`, Turso's is `rawturso` (its native engine without database/sql): what remains is the driver and database/sql on top of the engine; for `tursoengine` it also holds the difference between Turso's wasm and native builds.\n\n| workload |")
+	for _, f := range floors {
+		w(" %s − %s |", f.driver, f.floor)
+	}
+	w("\n|---|")
+	for range floors {
+		w("---:|")
+	}
+	w("\n")
+	for _, step := range raw.Steps {
+		w("| %s |", step)
+		for _, f := range floors {
+			d, fl := rep.stat(step, f.driver), rep.stat(step, f.floor)
+			if d == nil || fl == nil || d.Ops == 0 {
+				w(" – |")
+				continue
+			}
+			w(" %.2f |", (d.Median-fl.Median)*1000/float64(d.Ops))
+		}
+		w("\n")
+	}
+	w("\n")
 }

@@ -1,6 +1,7 @@
 // Command tursoengine runs the benchmark workloads on this repository's
-// driver with Turso's own engine (_engine=turso: the Rust engine's wasm
-// build under wazero). The driver caches the compiled module per user
+// driver with Turso's own engine in its WebAssembly build
+// (_engine=turso-wasm: the Rust engine's wasm build under wazero; see
+// cmd/tursonative for its native build). The driver caches the compiled module per user
 // (TURSO_CACHE_DIR), so benchmark processes after the first do not
 // compile it again.
 package main
@@ -16,7 +17,7 @@ func main() {
 		Name:    "tursoengine",
 		SQLName: "turso",
 		DSN: func(path string, o workload.Options) string {
-			return workload.MattnDSN(path, o) + "&_engine=turso"
+			return workload.MattnDSN(path, o) + "&_engine=turso-wasm"
 		},
 		TxLock:  true,
 		Modules: []string{"github.com/turso-go/turso", "github.com/tetratelabs/wazero"},

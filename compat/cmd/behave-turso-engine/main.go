@@ -1,6 +1,7 @@
 // Command behave-turso-engine prints the behaviour cases of package
-// compat/behave run through the turso driver on Turso's own engine
-// (_engine=turso), to compare with behave-mattn and behave-turso.
+// compat/behave run through the turso driver on Turso's own engine in its
+// WebAssembly build (_engine=turso-wasm), to compare with behave-mattn and
+// behave-turso.
 package main
 
 import (
@@ -10,4 +11,4 @@ import (
 	"github.com/turso-go/turso/compat/behave"
 )
 
-func main() { os.Exit(behave.MainParams("turso", "_engine=turso")) }
+func main() { os.Exit(behave.MainParams("turso", "_engine=turso-wasm")) }

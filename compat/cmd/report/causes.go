@@ -120,13 +120,13 @@ func groupCauses(results map[string]*slt.FileResult) []*causeGroup {
 	return groups
 }
 
-// writeEngineCauses writes the section that groups turso-engine's
+// writeEngineCauses writes the section that groups an engine column's
 // failures by cause, with an example of each.
 func writeEngineCauses(b *bytes.Buffer, e *side) {
 	p := func(format string, args ...any) { fmt.Fprintf(b, format, args...) }
-	p("## turso-engine: divergences by cause\n\n")
+	p("## %s: divergences by cause\n\n", e.name)
 	if e.buildErr != nil {
-		p("No results: turso-engine was not built (see above).\n\n")
+		p("No results: %s was not built (see above).\n\n", e.name)
 		return
 	}
 	groups := groupCauses(e.results)
@@ -134,8 +134,8 @@ func writeEngineCauses(b *bytes.Buffer, e *side) {
 	for _, g := range groups {
 		total += len(g.failures)
 	}
-	p("Turso's engine fails %d of the %d records that ran (pass rate %s). Its failures, grouped by cause (the error's message with numbers and quoted names masked, or the kind of wrong result); one example each:\n\n",
-		total, e.total.Passed+e.total.Failed+e.total.Allowed, passRate(&e.total))
+	p("Turso's engine (%s) fails %d of the %d records that ran (pass rate %s). Its failures, grouped by cause (the error's message with numbers and quoted names masked, or the kind of wrong result); one example each:\n\n",
+		e.name, total, e.total.Passed+e.total.Failed+e.total.Allowed, passRate(&e.total))
 	if len(groups) > 0 {
 		p("| cause | failures | files | example |\n|---|---:|---:|---|\n")
 		for _, g := range groups {

@@ -1,7 +1,7 @@
 // Command slt-turso-engine runs sqllogictest scripts through the turso
-// driver on Turso's own engine (_engine=turso): the third column of the
-// compatibility report, next to mattn/go-sqlite3 and the turso driver on
-// libSQL.
+// driver on Turso's own engine in its WebAssembly build
+// (_engine=turso-wasm): a column of the compatibility report, next to
+// mattn/go-sqlite3, the turso driver on libSQL and on Turso's native build.
 //
 //	go run ./cmd/slt-turso-engine [-json FILE] [-q] [-v] [PATH...]   # in compat/
 //
@@ -15,4 +15,4 @@ import (
 	"github.com/turso-go/turso/compat/slt/cli"
 )
 
-func main() { os.Exit(cli.MainParams("turso-engine", "turso", "_engine=turso")) }
+func main() { os.Exit(cli.MainParams("turso-engine", "turso", "_engine=turso-wasm")) }

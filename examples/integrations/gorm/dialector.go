@@ -5,7 +5,7 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/glebarez/sqlite"
+	"github.com/libtnb/sqlite"
 	"github.com/turso-go/turso"
 	"gorm.io/gorm"
 	"gorm.io/gorm/logger"
@@ -14,15 +14,18 @@ import (
 // Dialector is gorm's SQLite dialect for a database opened with "turso".
 //
 // gorm.io/driver/sqlite cannot be used: it imports mattn/go-sqlite3, which
-// cannot be linked into one binary with turso. github.com/glebarez/sqlite
-// is the same dialect (migrator, clauses, RETURNING) and takes either a
-// driver name or an open *sql.DB:
+// cannot be linked into one binary with turso. github.com/libtnb/sqlite,
+// the dialector gorm's documentation now points to, is the same dialect
+// (migrator, clauses, RETURNING), maintained, and takes an open *sql.DB:
 //
-//	sqlite.Dialector{DriverName: "turso", DSN: "app.db"}
-//	sqlite.Dialector{Conn: db}   // db from sql.Open("turso", ...) or sql.OpenDB(connector)
+//	sqlite.New(sqlite.Config{Conn: db})   // db from sql.Open("turso", ...) or sql.OpenDB(connector)
 //
-// (It also links glebarez/go-sqlite, a pure-Go SQLite registered as
-// "sqlite": harmless next to turso, but unused.)
+// (It also links modernc.org/sqlite, a pure-Go SQLite registered as
+// "sqlite": harmless next to turso, but unused. Give it Conn, not a DSN
+// with DriverName "turso": it adds modernc's own DSN parameters, which
+// turso refuses.) github.com/glebarez/sqlite works the same way, but has
+// had no release since 2024 and pins a 2023 fork of modernc's SQLite;
+// both pass gorm's own test suite on turso (scripts/gorm-suite).
 //
 // Its error translation knows only that driver's errors, so Dialector
 // adds one for turso's: with gorm.Config{TranslateError: true}, a

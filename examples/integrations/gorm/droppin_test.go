@@ -673,7 +673,7 @@ func TestGormMigrations(t *testing.T) {
 	if err := m.RenameColumn("items", "label", "tag"); err != nil || !m.HasColumn("items", "tag") || m.HasColumn("items", "label") {
 		t.Errorf("RenameColumn: %v", err)
 	}
-	// (glebarez's DropColumn needs a model, not a table name: it looks the
+	// (the SQLite migrator's DropColumn needs a model, not a table name: it looks the
 	// column up in the model's schema.)
 	if err := db.Table("items").Migrator().DropColumn(&ItemV2{}, "tag"); err != nil || m.HasColumn("items", "tag") {
 		t.Errorf("DropColumn: %v", err)

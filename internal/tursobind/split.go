@@ -1,8 +1,8 @@
-package tursowasm
+package tursobind
 
 import "strings"
 
-// splitFirst splits sql after its first statement, as sqlite3_prepare's
+// SplitFirst splits sql after its first statement, as sqlite3_prepare's
 // tail does: head is the first statement (through its semicolon), tail
 // the rest, "" when only whitespace remains (a comment stays in the tail, as
 // in sqlite3_prepare's, which the libSQL engine trims the same way). blank reports
@@ -12,7 +12,7 @@ import "strings"
 // It knows SQLite's lexical rules for strings, quoted identifiers and
 // comments, and that a CREATE TRIGGER body (BEGIN ... END, with CASE ...
 // END inside) holds semicolons.
-func splitFirst(sql string) (head, tail string, blank bool) {
+func SplitFirst(sql string) (head, tail string, blank bool) {
 	blank = true
 	var words []string // the first words, to spot CREATE ... TRIGGER
 	trigger, depth := false, 0
@@ -20,40 +20,14 @@ func splitFirst(sql string) (head, tail string, blank bool) {
 	for i < len(sql) {
 		c := sql[i]
 		switch {
-		case c == '-' && strings.HasPrefix(sql[i:], "--"):
-			if j := strings.IndexByte(sql[i:], '\n'); j >= 0 {
-				i += j + 1
-			} else {
-				i = len(sql)
-			}
-			continue
-		case c == '/' && strings.HasPrefix(sql[i:], "/*"):
-			if j := strings.Index(sql[i+2:], "*/"); j >= 0 {
-				i += j + 4
-			} else {
-				i = len(sql)
-			}
+		case isCommentStart(sql, i):
+			i = commentEnd(sql, i)
 			continue
 		case c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f':
 			i++
 			continue
-		case c == '\'' || c == '"' || c == '`' || c == '[':
-			end := byte(c)
-			if c == '[' {
-				end = ']'
-			}
-			j := i + 1
-			for j < len(sql) {
-				if sql[j] == end {
-					if end != ']' && j+1 < len(sql) && sql[j+1] == end {
-						j += 2
-						continue
-					}
-					break
-				}
-				j++
-			}
-			i = min(j+1, len(sql))
+		case isQuote(c):
+			i = quotedEnd(sql, i)
 			blank = false
 			continue
 		case c == ';':
@@ -112,24 +86,14 @@ func isIdentStart(c byte) bool {
 
 func isIdentPart(c byte) bool { return isIdentStart(c) || c >= '0' && c <= '9' || c == '$' }
 
-// firstWord returns the first keyword of sql, upper-cased, after
+// FirstWord returns the first keyword of sql, upper-cased, after
 // whitespace and comments; "" if there is none.
-func firstWord(sql string) string {
+func FirstWord(sql string) string {
 	i := 0
 	for i < len(sql) {
 		switch c := sql[i]; {
-		case c == '-' && strings.HasPrefix(sql[i:], "--"):
-			j := strings.IndexByte(sql[i:], '\n')
-			if j < 0 {
-				return ""
-			}
-			i += j + 1
-		case c == '/' && strings.HasPrefix(sql[i:], "/*"):
-			j := strings.Index(sql[i+2:], "*/")
-			if j < 0 {
-				return ""
-			}
-			i += j + 4
+		case isCommentStart(sql, i):
+			i = commentEnd(sql, i)
 		case c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == ';':
 			i++
 		case isIdentStart(c):
@@ -145,15 +109,68 @@ func firstWord(sql string) string {
 	return ""
 }
 
-// hasDDL reports whether any statement of the script sql may change a
+// isCommentStart reports whether a comment ("--" or "/*") starts at
+// sql[i]; commentEnd returns where it ends (the end of sql for one left
+// open).
+func isCommentStart(sql string, i int) bool {
+	return strings.HasPrefix(sql[i:], "--") || strings.HasPrefix(sql[i:], "/*")
+}
+
+func commentEnd(sql string, i int) int {
+	if sql[i] == '-' {
+		if j := strings.IndexByte(sql[i:], '\n'); j >= 0 {
+			return i + j + 1
+		}
+		return len(sql)
+	}
+	if j := strings.Index(sql[i+2:], "*/"); j >= 0 {
+		return i + j + 4
+	}
+	return len(sql)
+}
+
+// isQuote reports whether c opens a string or a quoted identifier;
+// quotedEnd returns where the one starting at sql[i] ends (after its
+// closing quote; a doubled quote inside stands for itself).
+func isQuote(c byte) bool { return c == '\'' || c == '"' || c == '`' || c == '[' }
+
+func quotedEnd(sql string, i int) int {
+	end := sql[i]
+	if end == '[' {
+		end = ']'
+	}
+	j := i + 1
+	for j < len(sql) {
+		if sql[j] == end {
+			if end != ']' && j+1 < len(sql) && sql[j+1] == end {
+				j += 2
+				continue
+			}
+			break
+		}
+		j++
+	}
+	return min(j+1, len(sql))
+}
+
+// HasDDL reports whether any statement of the script sql may change a
 // schema.
-func hasDDL(sql string) bool {
+func HasDDL(sql string) bool {
 	for sql != "" {
-		head, tail, _ := splitFirst(sql)
-		if isDDL(head) {
+		head, tail, _ := SplitFirst(sql)
+		if IsDDL(head) {
 			return true
 		}
 		sql = tail
+	}
+	return false
+}
+
+// IsDDL reports whether sql is a statement that may change a schema.
+func IsDDL(sql string) bool {
+	switch FirstWord(sql) {
+	case "CREATE", "DROP", "ALTER":
+		return true
 	}
 	return false
 }

@@ -1,4 +1,4 @@
-package tursowasm
+package tursobind
 
 import "testing"
 
@@ -24,9 +24,9 @@ func TestSplitFirst(t *testing.T) {
 		{"SELECT 'unterminated", "SELECT 'unterminated", "", false},
 	}
 	for _, tt := range tests {
-		head, tail, blank := splitFirst(tt.sql)
+		head, tail, blank := SplitFirst(tt.sql)
 		if head != tt.head || tail != tt.tail || blank != tt.blank {
-			t.Errorf("splitFirst(%q) = %q, %q, %v; want %q, %q, %v", tt.sql, head, tail, blank, tt.head, tt.tail, tt.blank)
+			t.Errorf("SplitFirst(%q) = %q, %q, %v; want %q, %q, %v", tt.sql, head, tail, blank, tt.head, tt.tail, tt.blank)
 		}
 	}
 }
@@ -47,11 +47,11 @@ func TestFirstWordAndDDL(t *testing.T) {
 		{"", "", false},
 	}
 	for _, tt := range tests {
-		if got := firstWord(tt.sql); got != tt.word {
-			t.Errorf("firstWord(%q) = %q, want %q", tt.sql, got, tt.word)
+		if got := FirstWord(tt.sql); got != tt.word {
+			t.Errorf("FirstWord(%q) = %q, want %q", tt.sql, got, tt.word)
 		}
-		if got := hasDDL(tt.sql); got != tt.ddl {
-			t.Errorf("hasDDL(%q) = %v, want %v", tt.sql, got, tt.ddl)
+		if got := HasDDL(tt.sql); got != tt.ddl {
+			t.Errorf("HasDDL(%q) = %v, want %v", tt.sql, got, tt.ddl)
 		}
 	}
 }

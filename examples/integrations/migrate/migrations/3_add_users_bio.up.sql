@@ -1,0 +1,2 @@
+ALTER TABLE users ADD COLUMN bio TEXT;
+UPDATE users SET bio = '' WHERE bio IS NULL;
