@@ -112,19 +112,24 @@ func main() {
 			}
 			baselines[name] = abs
 		}
-		raw, err = run(benchDir, strings.Split(*drivers, ","), baselines, *quick, *rounds, *runs, *only, *timeout, *partial)
+		path := *rawOut
+		if path == "" {
+			path = filepath.Join(*outDir, "out", "raw-"+time.Now().Format("20060102-150405")+".json")
+		}
+		os.MkdirAll(filepath.Dir(path), 0o755)
+		// The samples are written after every round, so that a run cut
+		// short still renders (-from) with the rounds it finished.
+		save := func(raw *Raw) {
+			b, _ := json.MarshalIndent(raw, "", " ")
+			if err := os.WriteFile(path, b, 0o644); err != nil {
+				fatalf("%v", err)
+			}
+		}
+		raw, err = run(benchDir, strings.Split(*drivers, ","), baselines, *quick, *rounds, *runs, *only, *timeout, *partial, save)
 		if err != nil {
 			fatalf("%v", err)
 		}
-		path := *rawOut
-		if path == "" {
-			path = filepath.Join(*outDir, "out", "raw-"+raw.Start.Format("20060102-150405")+".json")
-		}
-		os.MkdirAll(filepath.Dir(path), 0o755)
-		b, _ := json.MarshalIndent(raw, "", " ")
-		if err := os.WriteFile(path, b, 0o644); err != nil {
-			fatalf("%v", err)
-		}
+		save(raw)
 		progress("raw samples: %s", path)
 	}
 	rep := aggregate(raw)
@@ -179,7 +184,10 @@ func findBenchDir() (string, error) {
 	}
 }
 
-func run(benchDir string, drivers []string, baselines map[string]string, quick bool, rounds, runs int, only string, timeout time.Duration, partial bool) (*Raw, error) {
+// run builds the drivers and runs the rounds, handing the samples of the
+// rounds done so far to roundDone after each round (Rounds then counts
+// them, and Duration and the end load are as of then).
+func run(benchDir string, drivers []string, baselines map[string]string, quick bool, rounds, runs int, only string, timeout time.Duration, partial bool, roundDone func(*Raw)) (*Raw, error) {
 	start := time.Now()
 	raw := &Raw{
 		Quick:     quick,
@@ -307,9 +315,13 @@ func run(benchDir string, drivers []string, baselines map[string]string, quick b
 			}
 			progress("[%d/%d] round %d/%d %-10s %s", seq, total, r+1, rounds, g, strings.Join(line, ", "))
 		}
+		raw.Rounds = r + 1
+		raw.Duration = time.Since(start).Round(time.Second).String()
+		raw.Machine.LoadEnd = loadAvg()
+		if roundDone != nil {
+			roundDone(raw)
+		}
 	}
-	raw.Duration = time.Since(start).Round(time.Second).String()
-	raw.Machine.LoadEnd = loadAvg()
 	return raw, nil
 }
 
