@@ -10,6 +10,7 @@ import (
 	"hash/maphash"
 	"io"
 	"math"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -118,16 +119,26 @@ func (d *replayDriver) setRecording(on bool) {
 func (d *replayDriver) Open(dsn string) (driver.Conn, error) {
 	path, _, _ := strings.Cut(dsn, "?")
 	c := &conn{d: d, db: filepath.Base(strings.TrimPrefix(path, "file:"))}
-	if d.recording.Load() {
-		db, err := sql.Open(d.base, dsn)
-		if err != nil {
-			return nil, err
+	if !d.recording.Load() {
+		// Replaying writes no database, but a workload may copy the file
+		// it filled (workload.CopiedFiles): it gets an empty one.
+		if p := strings.TrimPrefix(path, "file:"); p != "" && !strings.HasPrefix(p, ":memory:") {
+			f, err := os.OpenFile(p, os.O_CREATE|os.O_RDONLY, 0o644)
+			if err != nil {
+				return nil, err
+			}
+			f.Close()
 		}
-		base := db.Driver()
-		db.Close()
-		if c.base, err = base.Open(dsn); err != nil {
-			return nil, err
-		}
+		return c, nil
+	}
+	db, err := sql.Open(d.base, dsn)
+	if err != nil {
+		return nil, err
+	}
+	base := db.Driver()
+	db.Close()
+	if c.base, err = base.Open(dsn); err != nil {
+		return nil, err
 	}
 	return c, nil
 }
