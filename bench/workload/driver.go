@@ -66,9 +66,6 @@ type Driver struct {
 	// Unsupported, if set, returns why the driver cannot run a database
 	// with options o ("" if it can); such steps are skipped, not failed.
 	Unsupported func(o Options) string
-	// NoTimeScan, if set, says why the driver cannot read a DATETIME
-	// column into a time.Time; time/query is then skipped.
-	NoTimeScan string
 }
 
 // Open opens a database file at path with the given options.

@@ -27,6 +27,5 @@ func main() {
 			}
 			return ""
 		},
-		NoTimeScan: "the turso engine reports declared types as affinities, so DATETIME columns read as text",
 	})
 }
