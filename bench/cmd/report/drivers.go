@@ -33,7 +33,10 @@ var drivers = []driverSpec{
 // floorName is the report's sum of the two floors, per round.
 const floorName = "floor"
 
-var floorColor = color.Gray{0x9a}
+var (
+	floorColor    = color.Gray{0x9a}
+	baselineColor = color.RGBA{0x9c, 0xb8, 0xe0, 0xff} // a pale turso blue
+)
 
 func driverNames() []string {
 	var names []string

@@ -560,7 +560,11 @@ func charts(rep *Report) map[string]*ratioChart {
 			c.Rows = append(c.Rows, chartRow{Heading: strings.TrimPrefix(step, g+"/")})
 			for _, d := range rep.charted() {
 				r, _ := rep.ratio(step, d, "mattn")
-				c.Rows = append(c.Rows, chartRow{Label: d, Value: r, Color: spec(d).Color})
+				col := spec(d).Color
+				if _, ok := raw.Baselines[d]; ok {
+					col = baselineColor // an older turso driver (-baseline)
+				}
+				c.Rows = append(c.Rows, chartRow{Label: d, Value: r, Color: col})
 			}
 		}
 		if len(c.Rows) > 0 {

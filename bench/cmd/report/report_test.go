@@ -152,3 +152,38 @@ func TestKeptNotes(t *testing.T) {
 		t.Errorf("keptNotes = %q, want %q", got, want)
 	}
 }
+
+// TestRenderBaseline checks that a -baseline driver (an older turso) is
+// tabulated against mattn, described by its checkout, and charted in its
+// own colour.
+func TestRenderBaseline(t *testing.T) {
+	raw := synthetic()
+	raw.Drivers = append(raw.Drivers, "before")
+	raw.Baselines = map[string]string{"before": "/tmp/old (commit 99daf08)"}
+	for i, m := range []float64{120, 110, 130} {
+		raw.Samples = append(raw.Samples, Sample{Result: runner.Result{Driver: "before", Workload: "simple/query", MS: m, CPUMS: m, Ops: 1000}, Round: i + 1})
+	}
+	rep := aggregate(raw)
+	md := renderMarkdown(rep)
+	for _, want := range []string{
+		"- `before`: the turso driver of the checkout /tmp/old (commit 99daf08), built with this benchmark (`-baseline`)",
+		"| workload | turso | raw | sqlfloor | floor | modernc | before |",
+		"| simple/query | 0.60 | 0.30 | 0.20 | 0.50 | 10.00 | 1.20 |",
+	} {
+		if !strings.Contains(md, want) {
+			t.Errorf("RESULTS.md lacks %q\n%s", want, md)
+		}
+	}
+	found := false
+	for _, row := range charts(rep)["simple"].Rows {
+		if row.Label == "before" {
+			found = true
+			if row.Color != baselineColor {
+				t.Errorf("before charted in %v, want %v", row.Color, baselineColor)
+			}
+		}
+	}
+	if !found {
+		t.Error("the simple chart has no row for before")
+	}
+}
