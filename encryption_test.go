@@ -7,13 +7,11 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 	"testing"
 
 	"github.com/turso-go/turso"
 	"github.com/turso-go/turso/internal/drivertest"
-	"github.com/turso-go/turso/internal/libsql"
 )
 
 var sqliteHeader = []byte("SQLite format 3\x00")
@@ -45,15 +43,6 @@ func wantNotADatabase(t *testing.T, what string, err error) {
 	var e *turso.Error
 	if !errors.Is(err, turso.ErrNotADatabase) || !errors.As(err, &e) || e.Code != turso.CodeNotADB {
 		t.Fatalf("%s: got %v (%T), want an *Error matching ErrNotADatabase", what, err, err)
-	}
-}
-
-func TestCiphersMatchEngine(t *testing.T) {
-	if got := libsql.Ciphers(); !slices.Equal(got, turso.Ciphers()) {
-		t.Fatalf("engine ciphers %v, driver accepts %v", got, turso.Ciphers())
-	}
-	if !slices.Contains(turso.Ciphers(), turso.DefaultCipher) {
-		t.Fatalf("DefaultCipher %q not among %v", turso.DefaultCipher, turso.Ciphers())
 	}
 }
 

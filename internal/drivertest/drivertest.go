@@ -167,6 +167,7 @@ var suite = []struct {
 	{"QueryWritesRunInQuery", testQueryWritesRunInQuery},
 	{"UnreadResultDetails", testUnreadResultDetails},
 	{"ReturningColumnNames", testReturningColumnNames},
+	{"TimesThroughJoinsAndReturning", testTimesThroughJoinsAndReturning},
 }
 
 // lacks reports whether the engine declares gap g.

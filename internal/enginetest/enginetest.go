@@ -74,6 +74,7 @@ var contract = []struct {
 }{
 	{"BindStepTypes", testBindStepTypes},
 	{"EmptyIsNotNull", testEmptyIsNotNull},
+	{"BindManyBlobs", testBindManyBlobs},
 	{"Params", testParams},
 	{"TailAndBlank", testTailAndBlank},
 	{"StatementLifecycle", testStatementLifecycle},
@@ -140,7 +141,7 @@ func (e Engine) openFile(t *testing.T) (engine.Conn, string) {
 }
 
 // exec runs sql on c and fails the test on error.
-func exec(t *testing.T, c engine.Conn, sql string) {
+func exec(t testing.TB, c engine.Conn, sql string) {
 	t.Helper()
 	if err := c.Exec(sql); err != nil {
 		t.Fatalf("Exec(%q): %v", sql, err)
@@ -148,7 +149,7 @@ func exec(t *testing.T, c engine.Conn, sql string) {
 }
 
 // prepare prepares one whole statement and closes it when the test ends.
-func prepare(t *testing.T, c engine.Conn, sql string) engine.Stmt {
+func prepare(t testing.TB, c engine.Conn, sql string) engine.Stmt {
 	t.Helper()
 	s, tail, err := c.Prepare(sql)
 	if err != nil || s == nil || tail != "" {

@@ -390,14 +390,7 @@ func (e *Env) getProperty(obj Value, name string) Value {
 			return o.Buffer
 		}
 		if i, err := strconv.Atoi(name); err == nil && i >= 0 {
-			if i >= o.Length {
-				return Undefined{}
-			}
-			b := o.Bytes()[i]
-			if o.Type == Int8Array {
-				return float64(int8(b))
-			}
-			return float64(b)
+			return o.Element(i)
 		}
 	case *ArrayBuffer:
 		if name == "byteLength" {

@@ -153,6 +153,12 @@ var functions = map[string]hostFunc{
 		return e.setProperty(a[1], strconv.FormatUint(uint64(uint32(a[2])), 10), a[3])
 	},
 	"napi_get_element": func(e *Env, a []uint64) Status {
+		// A typed array directly: the module binds a blob one element at
+		// a time.
+		v, _ := e.value(uint32(a[1]))
+		if t, ok := v.(*TypedArray); ok {
+			return e.setResult(a[3], t.Element(int(uint32(a[2]))))
+		}
 		if o, ok := e.array(a[1]); ok {
 			return e.setResult(a[3], o.Element(int(uint32(a[2]))))
 		}
@@ -475,6 +481,10 @@ func b2u(b bool) int {
 
 // toInt32 converts a number as JavaScript's ToInt32 does.
 func toInt32(f float64) int32 {
+	// Integers that fit need no modulo (the bytes of a blob, indexes).
+	if f >= 0 && f < 4294967296 && f == math.Trunc(f) {
+		return int32(uint32(f))
+	}
 	if math.IsNaN(f) || math.IsInf(f, 0) {
 		return 0
 	}

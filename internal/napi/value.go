@@ -238,6 +238,27 @@ type TypedArray struct {
 // Bytes returns the bytes the array views.
 func (t *TypedArray) Bytes() []byte { return t.Buffer.Data[t.Offset : t.Offset+t.Length] }
 
+// byteValues are the numbers 0..255 as Values, made once: a module reads
+// a blob argument one element at a time, and boxing each would allocate.
+var byteValues = func() (v [256]Value) {
+	for i := range v {
+		v[i] = float64(i)
+	}
+	return v
+}()
+
+// Element returns element i (undefined past the end), as a number.
+func (t *TypedArray) Element(i int) Value {
+	if i < 0 || i >= t.Length {
+		return Undefined{}
+	}
+	b := t.Buffer.Data[t.Offset+i]
+	if t.Type == Int8Array && b >= 0x80 {
+		return float64(int8(b))
+	}
+	return byteValues[b]
+}
+
 // Promise is a JavaScript promise made by napi_create_promise.
 type Promise struct {
 	Object

@@ -25,23 +25,30 @@ type Column struct {
 // with text copied out of the engine.
 type Query func(sql string) ([][]engine.Value, error)
 
-// DeclaredTypes finds the declared types of the result columns of sql.
-// The binding of Turso's engine reports only a result column's affinity
-// (affinities[i]: "INTEGER", "TEXT", "REAL", "BLOB", "NUMERIC", or "" for
-// an expression or a column declared without a type), so it asks the
-// engine: EXPLAIN shows which table column (through which cursors,
-// registers, sorters and coroutines) fills each output register, and
-// PRAGMA table_info gives that column's declared type and NOT NULL. A
-// column keeps its affinity (Known false) where the program does not show
-// a single origin, or where the origin's declared type has another
-// affinity than the engine reported (none for a column without a type).
-func DeclaredTypes(q Query, sql string, affinities []string) ([]Column, error) {
-	cols := make([]Column, len(affinities))
-	for i, a := range affinities {
-		cols[i].DeclType = a
+// DeclaredTypes finds the declared types of the result columns of sql
+// (cols, as the binding describes them). The binding of Turso's engine
+// reports only a result column's affinity ("INTEGER", "TEXT", "REAL",
+// "BLOB", "NUMERIC", or "" for an expression or a column declared without
+// a type), so it asks the engine: EXPLAIN shows which table column
+// (through which cursors, registers, sorters, hash joins and coroutines)
+// fills each output register, and PRAGMA table_info gives that column's
+// declared type and NOT NULL. A column keeps its affinity (Known false)
+// where the program does not show a single origin, or where the origin's
+// declared type has another affinity than the engine reported (none for a
+// column without a type). The columns of a RETURNING clause are those of
+// the statement's table that they name (see returningTypes).
+func DeclaredTypes(q Query, sql string, rcols []ResultColumn) ([]Column, error) {
+	cols := make([]Column, len(rcols))
+	affinities := make([]string, len(rcols))
+	for i, c := range rcols {
+		cols[i].DeclType = c.Affinity
+		affinities[i] = c.Affinity
 	}
 	if len(cols) == 0 {
 		return cols, nil
+	}
+	if ReturningStatement(sql) {
+		return cols, returningTypes(q, sql, rcols, cols)
 	}
 	prog, err := q("EXPLAIN " + sql)
 	if err != nil {
@@ -83,14 +90,115 @@ func DeclaredTypes(q Query, sql string, affinities []string) ([]Column, error) {
 		case o.col >= 0 && o.col < len(tcols):
 			tc = &tcols[o.col]
 		}
-		// The engine reports the affinity of a column with a declared type,
-		// and none for an expression or a column declared without one.
-		if tc == nil || (tc.declType != "" && Affinity(tc.declType) != affinities[i]) || (tc.declType == "" && affinities[i] != "") {
-			continue
-		}
-		cols[i] = Column{DeclType: tc.declType, NotNull: tc.notNull, Known: true}
+		cols[i].from(tc, affinities[i])
 	}
 	return cols, nil
+}
+
+// from sets c to table column tc (which may be nil) where tc has the
+// affinity the engine reported: the engine reports the affinity of a
+// column with a declared type, and none for an expression or a column
+// declared without one.
+func (c *Column) from(tc *tableColumn, affinity string) {
+	if tc == nil || (tc.declType != "" && Affinity(tc.declType) != affinity) || (tc.declType == "" && affinity != "") {
+		return
+	}
+	*c = Column{DeclType: tc.declType, NotNull: tc.notNull, Known: true}
+}
+
+// returningTypes sets cols, the result columns rcols of sql, a statement
+// with a RETURNING clause, where they are columns of the statement's
+// table: the binding names a RETURNING column that refers to a column by
+// that column's name (see ReturningColumnName), and an expression by its
+// text. (EXPLAIN shows them filled from the row being written, not read
+// from the table.) An expression named after a column with an alias gets
+// that column's type only if its affinity is the column's.
+func returningTypes(q Query, sql string, rcols []ResultColumn, cols []Column) error {
+	table := writtenTable(sql)
+	if table == "" {
+		return nil
+	}
+	tcols, err := tableOf(q, map[string][]tableColumn{}, table)
+	if err != nil {
+		return err
+	}
+	for i, rc := range rcols {
+		for k := range tcols {
+			if strings.EqualFold(tcols[k].name, rc.Name) {
+				cols[i].from(&tcols[k], rc.Affinity)
+				break
+			}
+		}
+	}
+	return nil
+}
+
+// writtenTable returns the table an INSERT, REPLACE, UPDATE or DELETE
+// writes (without its schema), or "" where sql does not start as one.
+func writtenTable(sql string) string {
+	rest := sql
+	// word reads the next identifier; keyword reports whether it is the
+	// bare keyword kw.
+	word := func() (id string, bare bool) {
+		s := skipBlank(rest)
+		id, r, ok := cutIdentifier(s)
+		if !ok {
+			rest = ""
+			return "", false
+		}
+		rest = r
+		return id, s[0] != '"' && s[0] != '`' && s[0] != '['
+	}
+	keyword := func(id string, bare bool, kw string) bool { return bare && strings.EqualFold(id, kw) }
+	// name reads a table name, schema-qualified or not.
+	name := func() string {
+		id, _ := word()
+		for id != "" && strings.HasPrefix(skipBlank(rest), ".") {
+			rest = skipBlank(rest)[1:]
+			id, _ = word()
+		}
+		return id
+	}
+	first, bare := word()
+	switch {
+	case keyword(first, bare, "INSERT"), keyword(first, bare, "REPLACE"):
+		// INSERT [OR conflict] INTO table
+		for range 3 {
+			if id, bare := word(); keyword(id, bare, "INTO") {
+				return name()
+			}
+		}
+	case keyword(first, bare, "DELETE"):
+		if id, bare := word(); keyword(id, bare, "FROM") {
+			return name()
+		}
+	case keyword(first, bare, "UPDATE"):
+		// UPDATE [OR conflict] table
+		save := rest
+		if id, bare := word(); keyword(id, bare, "OR") {
+			word()
+		} else {
+			rest = save
+		}
+		return name()
+	}
+	return ""
+}
+
+// skipBlank skips whitespace and comments at the start of s.
+func skipBlank(s string) string {
+	i := 0
+	for i < len(s) {
+		switch {
+		case isCommentStart(s, i):
+			i = commentEnd(s, i)
+		case s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r' || s[i] == '\f':
+			i++
+		default:
+			return s[i:]
+		}
+	}
+	return ""
 }
 
 // Affinity is the type affinity SQLite gives a declared type
@@ -147,8 +255,19 @@ func merge(a, b origin) origin {
 type op struct {
 	name       string
 	p1, p2, p3 int
+	p4         string
 	comment    string
 }
+
+// hashPayload matches the payload registers of a hash join's opcodes
+// (HashBuild stores them with each row, HashProbe and HashNext load them
+// back): "payload=r[18]..r[23]" or "payload=r[18]" in P4; hashTable
+// matches the hash table HashBuild fills ("r=[1]"), which the others name
+// in P1.
+var (
+	hashPayload = regexp.MustCompile(`payload=r\[(\d+)\](?:\.\.r\[(\d+)\])?`)
+	hashTable   = regexp.MustCompile(`(?:^|\s)r=\[(\d+)\]`)
+)
 
 // registerWrites matches the registers a comment says an opcode writes:
 // "r[5]=...", "r[7..8]=...".
@@ -168,7 +287,7 @@ func resultOrigins(prog [][]engine.Value) []origin {
 		if len(row) < 8 {
 			return nil
 		}
-		ops = append(ops, op{name: row[1].Data, p1: int(row[2].Int), p2: int(row[3].Int), p3: int(row[4].Int), comment: row[7].Data})
+		ops = append(ops, op{name: row[1].Data, p1: int(row[2].Int), p2: int(row[3].Int), p3: int(row[4].Int), p4: row[5].Data, comment: row[7].Data})
 	}
 	regs := map[int]origin{}
 	write := func(r int, o origin) { regs[r] = merge(regs[r], o) }
@@ -177,6 +296,15 @@ func resultOrigins(prog [][]engine.Value) []origin {
 	// those of the records inserted.
 	tables := map[int]origin{}
 	pseudo := map[int]int{}
+	// dups are cursors opened on another's records (OpenDup): a window
+	// function's buffer is written through one and read through another.
+	dups := map[int]int{}
+	canon := func(cursor int) int {
+		if c, ok := dups[cursor]; ok {
+			return c
+		}
+		return cursor
+	}
 	records := map[int][]origin{} // register -> the origins of a record
 	stored := map[int][]origin{}  // cursor -> the origins of its records
 	mergeRecord := func(dst []origin, src []origin) []origin {
@@ -201,7 +329,7 @@ func resultOrigins(prog [][]engine.Value) []origin {
 		if reg, ok := pseudo[cursor]; ok {
 			rec = records[reg]
 		} else {
-			rec = stored[cursor]
+			rec = stored[canon(cursor)]
 		}
 		if col >= 0 && col < len(rec) && rec[col].known() {
 			return rec[col]
@@ -210,6 +338,7 @@ func resultOrigins(prog [][]engine.Value) []origin {
 	}
 	type span struct{ from, n int }
 	var outputs []span
+	hashes := map[int][]origin{} // hash table -> the origins of its payload
 	for _, o := range ops {
 		switch o.name {
 		case "OpenRead", "OpenWrite":
@@ -224,6 +353,8 @@ func resultOrigins(prog [][]engine.Value) []origin {
 			}
 		case "OpenPseudo":
 			pseudo[o.p1] = o.p2
+		case "OpenDup":
+			dups[o.p1] = canon(o.p2)
 		case "Column":
 			write(o.p3, columnOf(o.p1, o.p2))
 		case "RowId", "IdxRowId":
@@ -254,11 +385,48 @@ func resultOrigins(prog [][]engine.Value) []origin {
 			}
 			records[o.p3] = mergeRecord(records[o.p3], rec)
 		case "SorterInsert", "IdxInsert", "Insert":
-			stored[o.p1] = mergeRecord(stored[o.p1], records[o.p2])
+			c := canon(o.p1)
+			stored[c] = mergeRecord(stored[c], records[o.p2])
 		case "SorterData":
-			records[o.p2] = mergeRecord(records[o.p2], stored[o.p1])
+			records[o.p2] = mergeRecord(records[o.p2], stored[canon(o.p1)])
 		case "ResultRow":
 			outputs = append(outputs, span{o.p1, o.p2})
+		case "HashBuild", "HashProbe", "HashNext":
+			m := hashPayload.FindStringSubmatch(o.p4)
+			if m == nil {
+				break
+			}
+			from, _ := strconv.Atoi(m[1])
+			to := from
+			if m[2] != "" {
+				to, _ = strconv.Atoi(m[2])
+			}
+			if to < from || to-from >= 4096 {
+				break
+			}
+			if o.name == "HashBuild" {
+				rec := make([]origin, to-from+1)
+				for k := range rec {
+					rec[k] = regs[from+k]
+				}
+				if t := hashTable.FindStringSubmatch(o.p4); t != nil {
+					id, _ := strconv.Atoi(t[1])
+					hashes[id] = mergeRecord(hashes[id], rec)
+				}
+				break
+			}
+			rec := hashes[o.p1]
+			for r := from; r <= to; r++ {
+				if k := r - from; k < len(rec) {
+					write(r, rec[k])
+				} else {
+					write(r, unknown)
+				}
+			}
+			if m := registerWrites.FindStringSubmatch(o.p4); m != nil {
+				r, _ := strconv.Atoi(m[1])
+				write(r, unknown)
+			}
 		default:
 			if m := registerWrites.FindStringSubmatch(o.comment); m != nil {
 				from, _ := strconv.Atoi(m[1])
@@ -292,6 +460,7 @@ func resultOrigins(prog [][]engine.Value) []origin {
 
 // tableColumn is one row of PRAGMA table_info.
 type tableColumn struct {
+	name     string
 	declType string
 	notNull  bool
 	pk       int
@@ -311,7 +480,7 @@ func tableOf(q Query, tables map[string][]tableColumn, table string) ([]tableCol
 		if len(r) < 6 {
 			return nil, fmt.Errorf("turso engine: PRAGMA table_info(%s): %d columns", table, len(r))
 		}
-		cols = append(cols, tableColumn{declType: r[2].Data, notNull: r[3].Int != 0, pk: int(r[5].Int)})
+		cols = append(cols, tableColumn{name: r[1].Data, declType: r[2].Data, notNull: r[3].Int != 0, pk: int(r[5].Int)})
 	}
 	// table_info drops a type's size ("VARCHAR" for VARCHAR(40)), which
 	// sqlite3_column_decltype keeps: take the text of the type from the
@@ -398,18 +567,18 @@ type DeclCache struct {
 	decls map[string][]Column
 }
 
-// Get returns the declared types of the result columns of sql, whose
-// affinities the engine reported, as of schema generation gen (a count
-// that grows with every schema change), asking q when it must. A failure
-// leaves the affinities, and is not cached.
-func (c *DeclCache) Get(q Query, gen uint64, sql string, affinities []string) []Column {
+// Get returns the declared types of the result columns cols of sql, as
+// of schema generation gen (a count that grows with every schema change),
+// asking q when it must. A failure leaves the affinities, and is not
+// cached.
+func (c *DeclCache) Get(q Query, gen uint64, sql string, cols []ResultColumn) []Column {
 	if c.decls == nil || gen != c.gen {
 		c.decls, c.gen = map[string][]Column{}, gen
 	}
-	if d, ok := c.decls[sql]; ok && len(d) == len(affinities) {
+	if d, ok := c.decls[sql]; ok && len(d) == len(cols) {
 		return d
 	}
-	d, err := DeclaredTypes(q, sql, affinities)
+	d, err := DeclaredTypes(q, sql, cols)
 	if err != nil {
 		return d
 	}

@@ -21,9 +21,9 @@ type Statement struct {
 	// IsReadOnly is set for a statement the binding classifies as a read.
 	IsReadOnly bool
 	// Declared finds the declared types of result columns (see
-	// DeclaredTypes), given the text and the affinities: the build's
+	// DeclaredTypes), given the text and the columns: the build's
 	// connection and its DeclCache.
-	Declared func(sql string, affinities []string) []Column
+	Declared func(sql string, cols []ResultColumn) []Column
 
 	// reprepared counts the times Cols changed after a schema change;
 	// decl are the columns' declared types, found on first use.
@@ -108,16 +108,12 @@ func (s *Statement) ColumnNotNull(i int) (notNull, known bool) {
 // SetColumns changed the columns).
 func (s *Statement) declared() []Column {
 	if s.decl == nil {
-		aff := make([]string, len(s.Cols))
-		for i, c := range s.Cols {
-			aff[i] = c.Affinity
-		}
 		if s.Declared != nil {
-			s.decl = s.Declared(s.Text, aff)
+			s.decl = s.Declared(s.Text, s.Cols)
 		} else {
-			s.decl = make([]Column, len(aff))
-			for i, a := range aff {
-				s.decl[i].DeclType = a
+			s.decl = make([]Column, len(s.Cols))
+			for i, c := range s.Cols {
+				s.decl[i].DeclType = c.Affinity
 			}
 		}
 	}

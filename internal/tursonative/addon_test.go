@@ -5,8 +5,6 @@ package tursonative
 import (
 	"bytes"
 	"compress/gzip"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"io"
 	"os"
@@ -15,36 +13,17 @@ import (
 	"testing"
 
 	"github.com/turso-go/turso/internal/artifact"
+	"github.com/turso-go/turso/internal/artifact/artifacttest"
 	"github.com/turso-go/turso/internal/engine"
 )
-
-// readSource reads addon/SOURCE.
-func readSource(t *testing.T) map[string]string {
-	t.Helper()
-	keys, err := artifact.ReadSource("addon/SOURCE")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return keys
-}
 
 // TestEmbeddedAddonMatchesSource checks the embedded addon against
 // addon/SOURCE: the committed file's digest, the stripped file's digest
 // (which the artifact verifies), the package and version.
 func TestEmbeddedAddonMatchesSource(t *testing.T) {
-	src := readSource(t)
-	if got := sha256.Sum256([]byte(addonGz)); hex.EncodeToString(got[:]) != src["COMMITTED_SHA256"] {
-		t.Errorf("embedded file has sha256 %x, SOURCE says %s", got, src["COMMITTED_SHA256"])
-	}
-	committed, err := os.ReadFile(filepath.Join("addon", src["COMMITTED_FILE"]))
-	if err != nil || string(committed) != addonGz {
-		t.Errorf("the embedded file is not addon/%s: %v", src["COMMITTED_FILE"], err)
-	}
-	if Addon.SHA256() != src["STRIPPED_SHA256"] || AddonSHA256 != src["STRIPPED_SHA256"] {
-		t.Errorf("Addon verifies sha256 %s, SOURCE says %s", Addon.SHA256(), src["STRIPPED_SHA256"])
-	}
-	if src["NPM_VERSION"] != Version || src["NPM_PACKAGE"] != "@tursodatabase/sync-linux-x64-gnu" {
-		t.Errorf("SOURCE names %s@%s, the engine reports version %s", src["NPM_PACKAGE"], src["NPM_VERSION"], Version)
+	artifacttest.CheckSource(t, "addon", addonGz, Addon, "STRIPPED_SHA256", "@tursodatabase/sync-linux-x64-gnu", Version)
+	if AddonSHA256 != Addon.SHA256() {
+		t.Errorf("AddonSHA256 is %s, Addon verifies %s", AddonSHA256, Addon.SHA256())
 	}
 	zr, err := gzip.NewReader(strings.NewReader(addonGz))
 	if err != nil {
@@ -64,11 +43,7 @@ func TestDamagedAddon(t *testing.T) {
 	if _, err := New(missing).Open(engine.Config{Path: ":memory:"}); err == nil || !strings.Contains(err.Error(), "not embedded") {
 		t.Errorf("Open with a missing addon: %v", err)
 	}
-	var buf bytes.Buffer
-	zw := gzip.NewWriter(&buf)
-	zw.Write([]byte("\x7fELF not really"))
-	zw.Close()
-	wrong := artifact.New("x.node", strings.Repeat("0", 64), buf.String())
+	wrong := artifact.New("x.node", strings.Repeat("0", 64), artifacttest.Gzip(t, []byte("\x7fELF not really")))
 	if _, err := New(wrong).Open(engine.Config{Path: ":memory:"}); !errors.Is(err, artifact.ErrChecksum) {
 		t.Errorf("Open with an addon of the wrong digest: %v, want ErrChecksum", err)
 	}

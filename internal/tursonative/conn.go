@@ -172,10 +172,9 @@ func (c *conn) prepare(sql string) (*stmt, error) {
 	return s, nil
 }
 
-// declared returns the declared types of the result columns of sql,
-// whose affinities the engine reported.
-func (c *conn) declared(sql string, affinities []string) []tursobind.Column {
-	return c.decls.Get(c.query, c.e.schema.Load(), sql, affinities)
+// declared returns the declared types of the result columns cols of sql.
+func (c *conn) declared(sql string, cols []tursobind.ResultColumn) []tursobind.Column {
+	return c.decls.Get(c.query, c.e.schema.Load(), sql, cols)
 }
 
 // columns reads the result of Statement.columns() for a statement of

@@ -136,7 +136,7 @@ static void encode(buf *b, tn_val *v, int depth) {
 		return;
 	case JS_TYPEDARRAY: {
 		tn_obj *o = v->u.o;
-		put_str(b, TV_BYTES, (const char *)o->buffer->u.o->bytes + o->offset, o->length);
+		put_str(b, TV_BYTES, (const char *)o->bytes, o->length);
 		return;
 	}
 	case JS_ARRAY:
@@ -663,7 +663,9 @@ static tn_val *arg_value(const tn_value *a) {
 	case 3:
 		return tn_handle(tn_new_string(a->p, a->n));
 	case 4:
-		return tn_handle(tn_new_buffer_copy(a->p, a->n));
+		/* A view of the statement's arena, which stays put until the
+		 * call returns: the addon copies the bytes out in bindAt. */
+		return tn_handle(tn_new_buffer_view(a->p, a->n));
 	}
 	return &tn_null_val;
 }
@@ -751,7 +753,7 @@ static int read_row(struct tn_env *e, tn_stmt *s) {
 			break;
 		case JS_TYPEDARRAY:
 			c->kind = 4;
-			c->p = (const char *)v->u.o->buffer->u.o->bytes + v->u.o->offset;
+			c->p = (const char *)v->u.o->bytes;
 			c->n = (uint32_t)v->u.o->length;
 			break;
 		default:

@@ -102,7 +102,8 @@ struct tn_obj {
 	void *cbdata;
 	tn_val *prototype;
 	char *name;
-	/* ArrayBuffers: their bytes, owned or external (finalized by bfin). */
+	/* ArrayBuffers: their bytes, owned or external (finalized by bfin).
+	 * Typed arrays: their first byte (in their buffer's bytes). */
 	uint8_t *bytes;
 	size_t nbytes;
 	napi_finalize bfin;
@@ -191,6 +192,9 @@ tn_val *tn_new_int64(int64_t i);
 tn_val *tn_new_bigint(bool neg, uint64_t mag);
 tn_val *tn_new_object(int type);
 tn_val *tn_new_buffer_copy(const void *p, size_t n);
+/* tn_new_buffer_view returns a Buffer over p[0:n], which the caller keeps
+ * alive and unchanged while the value lives (and frees itself). */
+tn_val *tn_new_buffer_view(const void *p, size_t n);
 void tn_incref(tn_val *v);
 void tn_decref(tn_val *v);
 tn_val *tn_handle(tn_val *v);

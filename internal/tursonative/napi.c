@@ -405,12 +405,16 @@ static tn_val *new_arraybuffer(uint8_t *bytes, size_t n) {
 	return ab;
 }
 
-/* new_typedarray returns a Uint8Array over ab (whose count it takes). */
+/* new_typedarray returns a Uint8Array over ab (whose count it takes). Its
+ * bytes field points at its first byte (an ArrayBuffer's bytes never move:
+ * nothing detaches one), so reading an element, which the addon does once
+ * per byte of a blob it binds, is one load. */
 static tn_val *new_typedarray(tn_val *ab, size_t offset, size_t length, bool buffer) {
 	tn_val *t = tn_new_object(JS_TYPEDARRAY);
 	t->u.o->buffer = ab;
 	t->u.o->offset = offset;
 	t->u.o->length = length;
+	t->u.o->bytes = ab->u.o->bytes ? ab->u.o->bytes + offset : NULL;
 	if (buffer)
 		t->flags |= TN_BUFFER;
 	return t;
@@ -423,9 +427,13 @@ tn_val *tn_new_buffer_copy(const void *p, size_t n) {
 	return new_typedarray(new_arraybuffer(b, n), 0, n, true);
 }
 
-static uint8_t *typedarray_bytes(const tn_val *t) {
-	return t->u.o->buffer->u.o->bytes + t->u.o->offset;
+tn_val *tn_new_buffer_view(const void *p, size_t n) {
+	tn_val *ab = new_arraybuffer((uint8_t *)p, n);
+	ab->u.o->borrowed = true;
+	return new_typedarray(ab, 0, n, true);
 }
+
+static uint8_t *typedarray_bytes(const tn_val *t) { return t->u.o->bytes; }
 
 /* ---- Properties ---- */
 
@@ -1304,20 +1312,28 @@ NAPI_EXPORT napi_set_element(napi_env env, napi_value object, uint32_t index, na
 	return set_prop(object, key, value);
 }
 
-NAPI_EXPORT napi_get_element(napi_env env, napi_value object, uint32_t index, napi_value *result) {
-	CHECK(object && result);
+/* get_element is napi_get_element on anything but a typed array, kept out
+ * of line so that the typed array's path stays a leaf. */
+__attribute__((noinline)) static napi_status get_element(tn_val *object, uint32_t index, tn_val **result) {
 	if (object->type == JS_ARRAY) {
 		tn_obj *o = object->u.o;
 		*result = index < o->nelems ? handle_of(o->elems[index]) : &tn_undefined_val;
 		return napi_ok;
 	}
-	if (object->type == JS_TYPEDARRAY) {
-		*result = index < object->u.o->length ? &small_ints[typedarray_bytes(object)[index]] : &tn_undefined_val;
-		return napi_ok;
-	}
 	char key[16];
 	snprintf(key, sizeof key, "%" PRIu32, index);
 	return tn_get(object, key, result);
+}
+
+NAPI_EXPORT napi_get_element(napi_env env, napi_value object, uint32_t index, napi_value *result) {
+	CHECK(object && result);
+	/* A typed array first: the addon binds a blob one element at a time. */
+	if (object->type == JS_TYPEDARRAY) {
+		tn_obj *o = object->u.o;
+		*result = index < o->length ? &small_ints[o->bytes[index]] : &tn_undefined_val;
+		return napi_ok;
+	}
+	return get_element(object, index, result);
 }
 
 NAPI_EXPORT napi_is_array(napi_env env, napi_value value, bool *result) {

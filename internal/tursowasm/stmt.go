@@ -39,8 +39,8 @@ func (c *conn) prepareLocked(sql string) (*stmt, error) {
 	}
 	s := &stmt{c: c, obj: obj}
 	s.Text = sql
-	s.Declared = func(sql string, affinities []string) []tursobind.Column {
-		return c.decls.Get(c.query, c.e.schema.Load(), sql, affinities)
+	s.Declared = func(sql string, cols []tursobind.ResultColumn) []tursobind.Column {
+		return c.decls.Get(c.query, c.e.schema.Load(), sql, cols)
 	}
 	if err := s.describe(env); err != nil {
 		s.closeLocked()

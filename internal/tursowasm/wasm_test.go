@@ -2,7 +2,6 @@ package tursowasm
 
 import (
 	"bytes"
-	"compress/gzip"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -12,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/turso-go/turso/internal/artifact"
+	"github.com/turso-go/turso/internal/artifact/artifacttest"
 	"github.com/turso-go/turso/internal/engine"
 )
 
@@ -19,48 +19,16 @@ import (
 func gzArtifact(t testing.TB, name string, data []byte) *artifact.File {
 	t.Helper()
 	sum := sha256.Sum256(data)
-	return artifact.New(name, hex.EncodeToString(sum[:]), gzString(t, data))
-}
-
-// gzString returns data gzip-compressed.
-func gzString(t testing.TB, data []byte) string {
-	t.Helper()
-	var buf bytes.Buffer
-	zw := gzip.NewWriter(&buf)
-	zw.Write(data)
-	if err := zw.Close(); err != nil {
-		t.Fatal(err)
-	}
-	return buf.String()
-}
-
-// readSource reads wasm/SOURCE.
-func readSource(t *testing.T) map[string]string {
-	t.Helper()
-	keys, err := artifact.ReadSource("wasm/SOURCE")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return keys
+	return artifact.New(name, hex.EncodeToString(sum[:]), artifacttest.Gzip(t, data))
 }
 
 // TestEmbeddedWasmMatchesSource checks the embedded module against
 // wasm/SOURCE: the committed file's digest, the npm file's digest (which
 // the artifact verifies after decompressing), the version.
 func TestEmbeddedWasmMatchesSource(t *testing.T) {
-	src := readSource(t)
-	if got := sha256.Sum256([]byte(wasmGz)); hex.EncodeToString(got[:]) != src["COMMITTED_SHA256"] {
-		t.Errorf("embedded file has sha256 %x, SOURCE says %s", got, src["COMMITTED_SHA256"])
-	}
-	committed, err := os.ReadFile(filepath.Join("wasm", src["COMMITTED_FILE"]))
-	if err != nil || string(committed) != wasmGz {
-		t.Errorf("the embedded file is not wasm/%s: %v", src["COMMITTED_FILE"], err)
-	}
-	if Wasm.SHA256() != src["NPM_FILE_SHA256"] || WasmSHA256 != src["NPM_FILE_SHA256"] {
-		t.Errorf("Wasm verifies sha256 %s, SOURCE says %s", Wasm.SHA256(), src["NPM_FILE_SHA256"])
-	}
-	if src["NPM_VERSION"] != Version || src["NPM_PACKAGE"] != "@tursodatabase/database-wasm" {
-		t.Errorf("SOURCE names %s@%s, the engine reports version %s", src["NPM_PACKAGE"], src["NPM_VERSION"], Version)
+	artifacttest.CheckSource(t, "wasm", wasmGz, Wasm, "NPM_FILE_SHA256", "@tursodatabase/database-wasm", Version)
+	if WasmSHA256 != Wasm.SHA256() {
+		t.Errorf("WasmSHA256 is %s, Wasm verifies %s", WasmSHA256, Wasm.SHA256())
 	}
 	wasm, err := Wasm.Bytes()
 	if err != nil {
@@ -141,7 +109,7 @@ func TestDamagedModule(t *testing.T) {
 	if _, err := New(missing).Open(engine.Config{Path: ":memory:"}); err == nil || !strings.Contains(err.Error(), "not embedded") {
 		t.Errorf("Open with a missing module: %v", err)
 	}
-	wrong := artifact.New("x.wasm", strings.Repeat("0", 64), gzString(t, []byte("\x00asm\x01\x00\x00\x00")))
+	wrong := artifact.New("x.wasm", strings.Repeat("0", 64), artifacttest.Gzip(t, []byte("\x00asm\x01\x00\x00\x00")))
 	if _, err := New(wrong).Open(engine.Config{Path: ":memory:"}); !errors.Is(err, artifact.ErrChecksum) {
 		t.Errorf("Open with a module of the wrong digest: %v, want ErrChecksum", err)
 	}
