@@ -32,6 +32,9 @@ type conn struct {
 	// statements and its Commit fail with it until it ends, rather than
 	// run outside any transaction.
 	aborted error
+	// arena boxes the values of every rows of the connection (database/sql
+	// calls a connection's rows under the connection's lock).
+	arena rowArena
 	// handles are the engine connection to close if the connection is
 	// dropped without Close, by dropCleanup (cleanup.go).
 	handles     *connHandles
@@ -491,7 +494,7 @@ func (c *conn) IsValid() bool {
 // converting the other integer and float types, and leaves the rest
 // (driver.Valuer and others) to database/sql's default conversion.
 func (c *conn) CheckNamedValue(nv *driver.NamedValue) error {
-	if checkValue(nv) {
+	if checkValue(nv, &c.arena) {
 		return nil
 	}
 	return driver.ErrSkip

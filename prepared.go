@@ -69,6 +69,9 @@ func (p *prepared) bind(args []driver.NamedValue) ([]engine.Value, error) {
 	if cap(p.args) < p.nparams {
 		p.args = make([]engine.Value, p.nparams)
 	}
+	if vals, ok := p.bindInOrder(args); ok {
+		return vals, nil
+	}
 	vals := p.args[:p.nparams]
 	clear(vals)
 	if cap(p.isSet) < p.nparams {
@@ -102,6 +105,39 @@ func (p *prepared) bind(args []driver.NamedValue) ([]engine.Value, error) {
 		}
 	}
 	return vals, nil
+}
+
+// bindInOrder converts args the common way: one positional argument per
+// parameter, in order, each of a type the engine binds. It reports false
+// for anything else, which bind then handles (and reports).
+func (p *prepared) bindInOrder(args []driver.NamedValue) ([]engine.Value, bool) {
+	if len(args) != p.nparams {
+		return nil, false
+	}
+	vals := p.args[:p.nparams]
+	p.scratch = p.scratch[:0]
+	for i := range args {
+		a := &args[i]
+		if a.Name != "" || a.Ordinal != i+1 {
+			return nil, false
+		}
+		// The common types inline, the rest through toEngineValue.
+		switch x := a.Value.(type) {
+		case int64:
+			vals[i] = engine.Value{Kind: engine.KindInteger, Int: x}
+		case string:
+			vals[i] = engine.Value{Kind: engine.KindText, Data: x}
+		case float64:
+			vals[i] = engine.Value{Kind: engine.KindFloat, Float: x}
+		default:
+			v, ok := toEngineValue(a.Value, &p.scratch)
+			if !ok {
+				return nil, false
+			}
+			vals[i] = v
+		}
+	}
+	return vals, true
 }
 
 // missing reports parameter i, the first of those isSet marks unset, as

@@ -21,7 +21,6 @@ type rows struct {
 	done    bool
 	closed  bool
 	stop    func() // ends the context watch
-	text    textArena
 	// unstarted is set while a query that only reads has not taken its
 	// first step, which the first Next or Columns takes with args;
 	// startErr is that step's failure, for Next to return (lazy.go).
@@ -88,7 +87,7 @@ func (r *rows) Next(dest []driver.Value) error {
 	if len(row) != len(r.p.cols) {
 		r.p.describe(len(row))
 	}
-	convertRow(dest, row, r.p.kinds, r.c.cfg.loc, &r.text)
+	r.c.arena.convertRow(dest, row, r.p.kinds, r.c.cfg.loc)
 	return nil
 }
 
@@ -99,16 +98,15 @@ func (r *rows) Close() error {
 		return nil
 	}
 	r.closed = true
-	defer r.stop()
-	if r.p == nil {
-		return nil
+	if r.p != nil {
+		if !r.done && !r.unstarted && !r.c.closed {
+			r.p.s.Reset()
+		}
+		r.c.finish(r.p)
+		r.p.ref.held = false
+		r.c.leave() // the user that start counted
 	}
-	if !r.done && !r.unstarted && !r.c.closed {
-		r.p.s.Reset()
-	}
-	r.c.finish(r.p)
-	r.p.ref.held = false
-	r.c.leave() // the user that start counted
+	r.stop()
 	return nil
 }
 

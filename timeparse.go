@@ -9,25 +9,33 @@ import "time"
 // timestampFormats parses, and returns what that layout gives; it reports
 // false for anything else, which the caller then parses the slow way.
 func parseTimeFast(s string) (time.Time, bool) {
-	year, ok1 := digits(s, 0, 4)
-	month, ok2 := digits(s, 5, 2)
-	day, ok3 := digits(s, 8, 2)
-	if !ok1 || !ok2 || !ok3 || s[4] != '-' || s[7] != '-' || month < 1 || month > 12 || day < 1 || day > daysIn(time.Month(month), year) {
+	if len(s) < 10 || s[4] != '-' || s[7] != '-' {
+		return time.Time{}, false
+	}
+	y1, ok1 := two(s, 0)
+	y2, ok2 := two(s, 2)
+	month, ok3 := two(s, 5)
+	day, ok4 := two(s, 8)
+	year := y1*100 + y2
+	if !(ok1 && ok2 && ok3 && ok4) || month < 1 || month > 12 || day < 1 || day > daysIn(time.Month(month), year) {
 		return time.Time{}, false
 	}
 	if len(s) == 10 {
-		return time.Date(year, time.Month(month), day, 0, 0, 0, 0, time.UTC), true
+		return utcTime(year, month, day, 0, 0, 0, 0), true
 	}
-	hour, ok1 := digits(s, 11, 2)
-	minute, ok2 := digits(s, 14, 2)
-	if !ok1 || !ok2 || (s[10] != ' ' && s[10] != 'T') || s[13] != ':' || hour > 23 || minute > 59 {
+	if len(s) < 16 || (s[10] != ' ' && s[10] != 'T') || s[13] != ':' {
+		return time.Time{}, false
+	}
+	hour, ok1 := two(s, 11)
+	minute, ok2 := two(s, 14)
+	if !ok1 || !ok2 || hour > 23 || minute > 59 {
 		return time.Time{}, false
 	}
 	rest := s[16:]
 	sec, nsec := 0, 0
 	if rest != "" {
 		// Seconds are required before a fraction or a zone.
-		v, ok := digits(rest, 1, 2)
+		v, ok := two(rest, 1)
 		if !ok || rest[0] != ':' || v > 59 {
 			return time.Time{}, false
 		}
@@ -35,21 +43,17 @@ func parseTimeFast(s string) (time.Time, bool) {
 		if len(rest) >= 2 && (rest[0] == '.' || rest[0] == ',') && isDigit(rest[1]) {
 			n := 1
 			for n < len(rest) && isDigit(rest[n]) {
+				nsec = nsec*10 + int(rest[n]-'0')
 				n++
 			}
 			if n > 10 { // more than nine digits: leave it to the slow path
 				return time.Time{}, false
 			}
-			for i := 1; i < 10; i++ {
-				nsec *= 10
-				if i < n {
-					nsec += int(rest[i] - '0')
-				}
-			}
+			nsec *= pow10[10-n]
 			rest = rest[n:]
 		}
 	}
-	t := time.Date(year, time.Month(month), day, hour, minute, sec, nsec, time.UTC)
+	t := utcTime(year, month, day, hour, minute, sec, nsec)
 	if rest == "" {
 		return t, true
 	}
@@ -57,8 +61,8 @@ func parseTimeFast(s string) (time.Time, bool) {
 	if len(s) < 19 || len(rest) != 6 || (rest[0] != '+' && rest[0] != '-') || rest[3] != ':' {
 		return time.Time{}, false
 	}
-	oh, ok1 := digits(rest, 1, 2)
-	om, ok2 := digits(rest, 4, 2)
+	oh, ok1 := two(rest, 1)
+	om, ok2 := two(rest, 4)
 	if !ok1 || !ok2 || oh > 23 || om > 59 {
 		return time.Time{}, false
 	}
@@ -72,19 +76,36 @@ func parseTimeFast(s string) (time.Time, bool) {
 	return t.Add(-time.Duration(offset) * time.Second).In(time.FixedZone("", offset)), true
 }
 
-// digits reads the n-digit decimal number at s[at:].
-func digits(s string, at, n int) (int, bool) {
-	if at+n > len(s) {
+// pow10[n] is 10**n, for scaling a fraction of 9-n digits to nanoseconds.
+var pow10 = [...]int{1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000, 1000000000}
+
+// two reads the two-digit decimal number at s[at:].
+func two(s string, at int) (int, bool) {
+	if at+2 > len(s) {
 		return 0, false
 	}
-	v := 0
-	for i := at; i < at+n; i++ {
-		if !isDigit(s[i]) {
-			return 0, false
-		}
-		v = v*10 + int(s[i]-'0')
+	a, b := s[at]-'0', s[at+1]-'0'
+	return int(a)*10 + int(b), a <= 9 && b <= 9
+}
+
+// utcTime is time.Date(year, month, day, hour, minute, sec, nsec,
+// time.UTC) for valid fields, without its normalization: the days since
+// the epoch by the civil-from-days algorithm (H. Hinnant).
+func utcTime(year, month, day, hour, minute, sec, nsec int) time.Time {
+	y := year
+	if month <= 2 {
+		y--
 	}
-	return v, true
+	era := y / 400
+	if y < 0 {
+		era = (y - 399) / 400
+	}
+	yoe := y - era*400
+	mp := (month + 9) % 12 // March is 0
+	doy := (153*mp+2)/5 + day - 1
+	doe := yoe*365 + yoe/4 - yoe/100 + doy
+	days := int64(era)*146097 + int64(doe) - 719468
+	return time.Unix(days*86400+int64(hour*3600+minute*60+sec), int64(nsec)).UTC()
 }
 
 func isDigit(c byte) bool { return '0' <= c && c <= '9' }

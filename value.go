@@ -83,62 +83,6 @@ func toEngineValue(v driver.Value, scratch *[]byte) (engine.Value, bool) {
 	return engine.Value{}, false
 }
 
-// textChunkSize is the size of the chunks that rows copy text into: the
-// strings of many rows share one allocation.
-const textChunkSize = 4096
-
-// textArena hands out immutable strings copied into shared chunks.
-type textArena struct{ chunk []byte }
-
-// copyString returns a copy of b.
-func (a *textArena) copyString(b string) string {
-	if len(b) == 0 {
-		return ""
-	}
-	if len(b) > cap(a.chunk)-len(a.chunk) {
-		if len(b) >= textChunkSize/4 {
-			return strings.Clone(b) // big: an allocation of its own
-		}
-		a.chunk = make([]byte, 0, textChunkSize)
-	}
-	start := len(a.chunk)
-	a.chunk = append(a.chunk, b...)
-	return unsafe.String(&a.chunk[start], len(b))
-}
-
-// convertRow copies the engine's row into dest as driver values. Text is
-// copied into the arena's shared chunks; each blob gets its own copy, since
-// database/sql lets callers write into a sql.RawBytes.
-func convertRow(dest []driver.Value, row []engine.Value, kinds []columnKind, loc *time.Location, text *textArena) {
-	for i := range dest {
-		v := &row[i]
-		switch v.Kind {
-		case engine.KindInteger:
-			switch kinds[i] {
-			case columnTime:
-				dest[i] = unixTime(v.Int, loc)
-			case columnBool:
-				dest[i] = v.Int > 0
-			default:
-				dest[i] = v.Int
-			}
-		case engine.KindFloat:
-			dest[i] = v.Float
-		case engine.KindText:
-			if kinds[i] == columnTime {
-				// The parsed time keeps nothing of the text.
-				dest[i] = parseTime(v.Data, loc)
-			} else {
-				dest[i] = text.copyString(v.Data)
-			}
-		case engine.KindBlob:
-			dest[i] = []byte(v.Data)
-		default:
-			dest[i] = nil
-		}
-	}
-}
-
 // unixTime reads an integer in a time column as unix seconds, or as unix
 // milliseconds when it is too large to be a reasonable number of seconds.
 func unixTime(v int64, loc *time.Location) time.Time {
@@ -186,36 +130,37 @@ func parseTimeSlow(s string, loc *time.Location) time.Time {
 
 // checkValue converts the argument types the engine binds directly, so
 // that database/sql skips its reflection-based default conversion for
-// them. It reports false for anything else.
-func checkValue(nv *driver.NamedValue) bool {
+// them, boxing converted numbers in a (database/sql calls it under the
+// connection's lock). It reports false for anything else.
+func checkValue(nv *driver.NamedValue, a *rowArena) bool {
 	switch v := nv.Value.(type) {
 	case nil, int64, float64, bool, []byte, string, time.Time:
 	case int:
-		nv.Value = int64(v)
+		nv.Value = a.int64(int64(v))
 	case int32:
-		nv.Value = int64(v)
+		nv.Value = a.int64(int64(v))
 	case int16:
 		nv.Value = int64(v)
 	case int8:
 		nv.Value = int64(v)
 	case uint32:
-		nv.Value = int64(v)
+		nv.Value = a.int64(int64(v))
 	case uint16:
-		nv.Value = int64(v)
+		nv.Value = a.int64(int64(v))
 	case uint8:
 		nv.Value = int64(v)
 	case uint:
 		if uint64(v) > math.MaxInt64 {
 			return false
 		}
-		nv.Value = int64(v)
+		nv.Value = a.int64(int64(v))
 	case uint64:
 		if v > math.MaxInt64 {
 			return false
 		}
-		nv.Value = int64(v)
+		nv.Value = a.int64(int64(v))
 	case float32:
-		nv.Value = float64(v)
+		nv.Value = a.float64(float64(v))
 	default:
 		return false
 	}

@@ -27,6 +27,9 @@ var tiny = workload.Sizes{
 	JournalArticles:  2,
 	JournalComments:  2,
 	WriterGoroutines: 4,
+	PointUsers:       50,
+	PointQueries:     120,
+	TimeRows:         40,
 }
 
 var modernc = &workload.Driver{

@@ -261,11 +261,12 @@ var ConcurrentNs = []int{2, 4, 8}
 // concurrent: ConcurrentUsers users (untimed), then 2, 4, 8 goroutines each
 // running the full read query at once over one *sql.DB.
 func concurrentWorkload() Workload {
-	w := Workload{Group: "concurrent", Read: map[string]bool{}}
+	w := Workload{Group: "concurrent", Read: map[string]bool{}, Room: map[string]bool{}}
 	for _, g := range ConcurrentNs {
 		name := fmt.Sprintf("concurrent/%d", g)
 		w.Steps = append(w.Steps, name)
 		w.Read[name] = true
+		w.Room[name] = true
 	}
 	w.Run = func(r *Run) error {
 		db, err := r.Open("concurrent", DefaultOptions())
@@ -307,11 +308,12 @@ func concurrentWorkload() Workload {
 // once. Where concurrent shows what connections to one file allow, files
 // shows what the driver allows across databases.
 func filesWorkload() Workload {
-	w := Workload{Group: "files", Read: map[string]bool{}}
+	w := Workload{Group: "files", Read: map[string]bool{}, Room: map[string]bool{}}
 	for _, g := range ConcurrentNs {
 		name := fmt.Sprintf("files/%d", g)
 		w.Steps = append(w.Steps, name)
 		w.Read[name] = true
+		w.Room[name] = true
 	}
 	w.Run = func(r *Run) error {
 		n := r.Sizes.ConcurrentUsers
@@ -604,6 +606,7 @@ func select1Workload() Workload {
 		Group: "select1",
 		Steps: []string{"select1/query", "select1/prepared"},
 		Read:  map[string]bool{"select1/query": true, "select1/prepared": true},
+		Room:  map[string]bool{"select1/query": true, "select1/prepared": true},
 		Run: func(r *Run) error {
 			db, err := r.Open("select1", DefaultOptions())
 			if err != nil {

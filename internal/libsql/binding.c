@@ -9,7 +9,7 @@ tg_stmt *tg_stmt_new(sqlite3_stmt *s) {
 	t->stmt = s;
 	int n = sqlite3_column_count(s);
 	t->row_cap = n > 0 ? n : 1;
-	t->row = calloc((size_t)t->row_cap, sizeof(tg_value));
+	t->row = calloc((size_t)t->row_cap, sizeof(tg_col));
 	if (t->row == NULL) {
 		free(t);
 		return NULL;
@@ -54,7 +54,10 @@ int tg_reserve(uintptr_t h, int nargs, size_t nbytes) {
 static int bind(tg_stmt *t, int nargs) {
 	sqlite3_stmt *s = t->stmt;
 	sqlite3_reset(s);
-	sqlite3_clear_bindings(s);
+	if (nargs < sqlite3_bind_parameter_count(s)) {
+		/* Otherwise every parameter is bound anew below. */
+		sqlite3_clear_bindings(s);
+	}
 	for (int k = 0; k < nargs; k++) {
 		const tg_value *a = &t->args[k];
 		int rc;
@@ -93,7 +96,7 @@ static int fill(tg_stmt *t) {
 	sqlite3_stmt *s = t->stmt;
 	int n = sqlite3_column_count(s);
 	if (n > t->row_cap) {
-		tg_value *r = realloc(t->row, (size_t)n * sizeof(tg_value));
+		tg_col *r = realloc(t->row, (size_t)n * sizeof(tg_col));
 		if (r == NULL) {
 			return SQLITE_NOMEM;
 		}
@@ -102,25 +105,28 @@ static int fill(tg_stmt *t) {
 	}
 	t->ncol = n;
 	for (int k = 0; k < n; k++) {
-		tg_value *v = &t->row[k];
-		int type = sqlite3_column_type(s, k);
-		v->type = type;
-		switch (type) {
+		/* Every field is written: those of other kinds are zero, as in
+		 * an engine.Value built in Go. */
+		tg_col *v = &t->row[k];
+		*v = (tg_col){0};
+		switch (sqlite3_column_type(s, k)) {
 		case SQLITE_INTEGER:
+			v->kind = SQLITE_INTEGER;
 			v->i = sqlite3_column_int64(s, k);
 			break;
 		case SQLITE_FLOAT:
+			v->kind = SQLITE_FLOAT;
 			v->f = sqlite3_column_double(s, k);
 			break;
 		case SQLITE_TEXT:
+			v->kind = SQLITE_TEXT;
 			v->p = sqlite3_column_text(s, k);
 			v->n = sqlite3_column_bytes(s, k);
 			break;
 		case SQLITE_BLOB:
+			v->kind = SQLITE_BLOB;
 			v->p = sqlite3_column_blob(s, k);
 			v->n = sqlite3_column_bytes(s, k);
-			break;
-		default:
 			break;
 		}
 	}

@@ -24,6 +24,19 @@ typedef struct {
 	const void *p;
 } tg_value;
 
+/* tg_col is one column of a result row, laid out as the Go type
+ * engine.Value (Kind uint8; Int int64; Float float64; Data string), so that
+ * Go reads the row in place: kind is 0 for NULL, else the SQLite type;
+ * text and blob bytes (p, n) live in SQLite's memory until the next step.
+ * stmt.go checks the layout at compile time. */
+typedef struct {
+	uint8_t kind;
+	int64_t i;
+	double f;
+	const void *p;
+	int64_t n;
+} tg_col;
+
 typedef struct {
 	sqlite3_stmt *stmt;
 	/* Arguments (args_cap entries), and the bytes of text and blob
@@ -33,7 +46,7 @@ typedef struct {
 	char *arena;
 	size_t arena_cap;
 	/* The current row: ncol columns, row_cap entries. */
-	tg_value *row;
+	tg_col *row;
 	int row_cap;
 	int ncol;
 	/* Times the statement was re-prepared, as of the latest tg_start. */

@@ -24,7 +24,7 @@ type stmt struct {
 	other compiled
 	sql   string
 
-	// vals views the C row for Row.
+	// vals views the C row for Row, in place.
 	vals []engine.Value
 }
 
@@ -192,31 +192,41 @@ func (s *stmt) stepped(rc C.int) (bool, error) {
 	}
 }
 
-// load makes vals view the row that C stored.
+// load makes vals view the row that C stored, in place (tg_col is laid
+// out as engine.Value).
 func (s *stmt) load() {
-	n := int(s.t.ncol)
-	if cap(s.vals) < n {
-		s.vals = make([]engine.Value, n)
-	}
-	s.vals = s.vals[:n]
-	row := unsafe.Slice(s.t.row, n)
-	for i := range s.vals {
-		c := &row[i]
-		v := &s.vals[i]
-		switch c._type {
-		case C.SQLITE_INTEGER:
-			*v = engine.Value{Kind: engine.KindInteger, Int: int64(c.i)}
-		case C.SQLITE_FLOAT:
-			*v = engine.Value{Kind: engine.KindFloat, Float: float64(c.f)}
-		case C.SQLITE_TEXT:
-			*v = engine.Value{Kind: engine.KindText, Data: unsafe.String((*byte)(c.p), int(c.n))}
-		case C.SQLITE_BLOB:
-			*v = engine.Value{Kind: engine.KindBlob, Data: unsafe.String((*byte)(c.p), int(c.n))}
-		default:
-			*v = engine.Value{}
-		}
-	}
+	s.vals = unsafe.Slice((*engine.Value)(unsafe.Pointer(s.t.row)), int(s.t.ncol))
 }
+
+// tg_col must have engine.Value's layout: these constants do not compile
+// otherwise (a negative constant converted to uintptr overflows).
+const (
+	_ = uintptr(unsafe.Sizeof(engine.Value{}) - C.sizeof_tg_col)
+	_ = uintptr(C.sizeof_tg_col - unsafe.Sizeof(engine.Value{}))
+	_ = uintptr(unsafe.Offsetof(engine.Value{}.Int) - unsafe.Offsetof(C.tg_col{}.i))
+	_ = uintptr(unsafe.Offsetof(C.tg_col{}.i) - unsafe.Offsetof(engine.Value{}.Int))
+	_ = uintptr(unsafe.Offsetof(engine.Value{}.Float) - unsafe.Offsetof(C.tg_col{}.f))
+	_ = uintptr(unsafe.Offsetof(C.tg_col{}.f) - unsafe.Offsetof(engine.Value{}.Float))
+	_ = uintptr(unsafe.Offsetof(engine.Value{}.Data) - unsafe.Offsetof(C.tg_col{}.p))
+	_ = uintptr(unsafe.Offsetof(C.tg_col{}.p) - unsafe.Offsetof(engine.Value{}.Data))
+	_ = uintptr(unsafe.Offsetof(C.tg_col{}.n) - unsafe.Offsetof(C.tg_col{}.p) - 8)
+	_ = uintptr(8 - (unsafe.Offsetof(C.tg_col{}.n) - unsafe.Offsetof(C.tg_col{}.p)))
+)
+
+// The fields have engine.Value's types (the offsets above match as well
+// for narrower ones), and the kinds C stores are SQLite's type codes: the
+// arrays have length 1 only while they agree.
+var (
+	_ C.uint8_t = C.tg_col{}.kind
+	_ C.int64_t = C.tg_col{}.i
+	_ C.double  = C.tg_col{}.f
+	_ C.int64_t = C.tg_col{}.n
+
+	_ [1]struct{} = [engine.KindInteger - C.SQLITE_INTEGER + 1]struct{}{}
+	_ [1]struct{} = [engine.KindFloat - C.SQLITE_FLOAT + 1]struct{}{}
+	_ [1]struct{} = [engine.KindText - C.SQLITE_TEXT + 1]struct{}{}
+	_ [1]struct{} = [engine.KindBlob - C.SQLITE_BLOB + 1]struct{}{}
+)
 
 func (s *stmt) Row() []engine.Value { return s.vals }
 

@@ -35,12 +35,6 @@ import (
 	"github.com/turso-go/turso/bench/internal/runner"
 )
 
-// allDrivers in report column order. "raw" is the floor: the same
-// workloads through the turso repository's internal C binding directly;
-// "tursoengine" is the turso driver on Turso's own engine (wasm),
-// "tursonative" on its native build, and "rawturso" the floor on that.
-var allDrivers = []string{"turso", "mattn", "raw", "modernc", "ncruces", "libsql", "tursoengine", "tursonative", "rawturso"}
-
 // Sample is one step of one process, as stored in the raw JSONL file.
 type Sample struct {
 	runner.Result
@@ -67,6 +61,9 @@ type Raw struct {
 	// Commit is the repository's commit the driver was built from, with
 	// "+dirty" when files outside bench/ had uncommitted changes.
 	Commit string `json:"commit"`
+	// Baselines are the drivers built from other checkouts (-baseline):
+	// name -> directory and commit.
+	Baselines map[string]string `json:"baselines,omitempty"`
 }
 
 func main() {
@@ -74,14 +71,15 @@ func main() {
 		quick   = flag.Bool("quick", false, "pass -quick to every binary (about 1/10 of the sizes)")
 		rounds  = flag.Int("rounds", 5, "ABBA rounds: processes per driver per workload group")
 		runs    = flag.Int("runs", 1, "repetitions inside each process (its median is that round's sample)")
-		drivers = flag.String("drivers", strings.Join(allDrivers, ","), "comma-separated drivers to build and run")
+		drivers = flag.String("drivers", strings.Join(driverNames(), ","), "comma-separated drivers to build and run")
 		only    = flag.String("only", "", "run only workload groups matching this regexp")
 		outDir  = flag.String("out", "", "where RESULTS.md and charts/ go (default: the bench directory)")
 		from    = flag.String("from", "", "re-render the report from a raw JSON file instead of running")
 		rawOut  = flag.String("raw", "", "write the raw samples here (default: <out>/out/raw-<time>.json)")
-		png     = flag.Bool("png", false, "also write PNG charts next to the SVGs")
+		svg     = flag.Bool("svg", false, "also write SVG charts next to the PNGs")
 		partial = flag.Bool("partial", false, "go on without the drivers that do not build or run (default: stop)")
 		timeout = flag.Duration("timeout", 15*time.Minute, "limit for one benchmark process")
+		base    = flag.String("baseline", "", "`name=dir`: also run the turso driver of another checkout of the repository (its root dir, e.g. a git worktree of an older commit) with this benchmark, as driver name (list it in -drivers)")
 	)
 	flag.Parse()
 	benchDir, err := findBenchDir()
@@ -102,23 +100,40 @@ func main() {
 			fatalf("%s: %v", *from, err)
 		}
 	} else {
-		raw, err = run(benchDir, strings.Split(*drivers, ","), *quick, *rounds, *runs, *only, *timeout, *partial)
-		if err != nil {
-			fatalf("%v", err)
+		baselines := map[string]string{}
+		if *base != "" {
+			name, dir, ok := strings.Cut(*base, "=")
+			if !ok || name == "" || dir == "" {
+				fatalf("-baseline wants name=dir")
+			}
+			abs, err := filepath.Abs(dir)
+			if err != nil {
+				fatalf("-baseline: %v", err)
+			}
+			baselines[name] = abs
 		}
 		path := *rawOut
 		if path == "" {
-			path = filepath.Join(*outDir, "out", "raw-"+raw.Start.Format("20060102-150405")+".json")
+			path = filepath.Join(*outDir, "out", "raw-"+time.Now().Format("20060102-150405")+".json")
 		}
 		os.MkdirAll(filepath.Dir(path), 0o755)
-		b, _ := json.MarshalIndent(raw, "", " ")
-		if err := os.WriteFile(path, b, 0o644); err != nil {
+		// The samples are written after every round, so that a run cut
+		// short still renders (-from) with the rounds it finished.
+		save := func(raw *Raw) {
+			b, _ := json.MarshalIndent(raw, "", " ")
+			if err := os.WriteFile(path, b, 0o644); err != nil {
+				fatalf("%v", err)
+			}
+		}
+		raw, err = run(benchDir, strings.Split(*drivers, ","), baselines, *quick, *rounds, *runs, *only, *timeout, *partial, save)
+		if err != nil {
 			fatalf("%v", err)
 		}
+		save(raw)
 		progress("raw samples: %s", path)
 	}
 	rep := aggregate(raw)
-	if err := writeCharts(rep, filepath.Join(*outDir, "charts"), *png); err != nil {
+	if err := writeCharts(rep, filepath.Join(*outDir, "charts"), *svg); err != nil {
 		fatalf("charts: %v", err)
 	}
 	md := renderMarkdown(rep)
@@ -169,18 +184,22 @@ func findBenchDir() (string, error) {
 	}
 }
 
-func run(benchDir string, drivers []string, quick bool, rounds, runs int, only string, timeout time.Duration, partial bool) (*Raw, error) {
+// run builds the drivers and runs the rounds, handing the samples of the
+// rounds done so far to roundDone after each round (Rounds then counts
+// them, and Duration and the end load are as of then).
+func run(benchDir string, drivers []string, baselines map[string]string, quick bool, rounds, runs int, only string, timeout time.Duration, partial bool, roundDone func(*Raw)) (*Raw, error) {
 	start := time.Now()
 	raw := &Raw{
-		Quick:   quick,
-		Rounds:  rounds,
-		Runs:    runs,
-		Infos:   map[string]runner.Info{},
-		Machine: machineInfo(),
-		Start:   start,
-		Missing: map[string]string{},
-		Command: "go run ./cmd/report " + strings.Join(os.Args[1:], " "),
-		Commit:  repoCommit(benchDir),
+		Quick:     quick,
+		Rounds:    rounds,
+		Runs:      runs,
+		Infos:     map[string]runner.Info{},
+		Machine:   machineInfo(),
+		Start:     start,
+		Missing:   map[string]string{},
+		Command:   "go run ./cmd/report " + strings.Join(os.Args[1:], " "),
+		Commit:    repoCommit(benchDir),
+		Baselines: map[string]string{},
 	}
 	var onlyRE *regexp.Regexp
 	if only != "" {
@@ -210,9 +229,16 @@ func run(benchDir string, drivers []string, quick bool, rounds, runs int, only s
 		bin := filepath.Join(binDir, d)
 		progress("building %s ...", d)
 		t0 := time.Now()
-		cmd := exec.Command("go", "build", "-o", bin, "./cmd/"+d)
-		cmd.Dir = benchDir
-		out, err := cmd.CombinedOutput()
+		var out []byte
+		var err error
+		if dir, ok := baselines[d]; ok {
+			raw.Baselines[d] = fmt.Sprintf("%s (commit %s)", dir, gitCommit(dir))
+			out, err = buildBaseline(benchDir, binDir, dir, bin)
+		} else {
+			cmd := exec.Command("go", "build", "-o", bin, "./cmd/"+d)
+			cmd.Dir = benchDir
+			out, err = cmd.CombinedOutput()
+		}
 		if err != nil {
 			msg := firstLines(string(out), 6)
 			progress("  %s does not build:\n%s", d, indent(msg))
@@ -233,6 +259,7 @@ func run(benchDir string, drivers []string, quick bool, rounds, runs int, only s
 			}
 			continue
 		}
+		info.Driver = d
 		raw.Infos[d] = info
 		bins[d] = bin
 		raw.Drivers = append(raw.Drivers, d)
@@ -276,6 +303,7 @@ func run(benchDir string, drivers []string, quick bool, rounds, runs int, only s
 				res, err := runBench(bins[d], args, timeout)
 				el := time.Since(t0)
 				for _, x := range res {
+					x.Driver = d // a baseline's binary calls itself turso
 					raw.Samples = append(raw.Samples, Sample{Result: x, Round: r + 1, Seq: seq})
 				}
 				if err != nil {
@@ -287,20 +315,61 @@ func run(benchDir string, drivers []string, quick bool, rounds, runs int, only s
 			}
 			progress("[%d/%d] round %d/%d %-10s %s", seq, total, r+1, rounds, g, strings.Join(line, ", "))
 		}
+		raw.Rounds = r + 1
+		raw.Duration = time.Since(start).Round(time.Second).String()
+		raw.Machine.LoadEnd = loadAvg()
+		if roundDone != nil {
+			roundDone(raw)
+		}
 	}
-	raw.Duration = time.Since(start).Round(time.Second).String()
-	raw.Machine.LoadEnd = loadAvg()
 	return raw, nil
+}
+
+// buildBaseline builds this benchmark's turso binary against the driver
+// in the checkout at dir: with a copy of go.mod whose replace directive
+// points there.
+func buildBaseline(benchDir, binDir, dir, bin string) ([]byte, error) {
+	mod, err := os.ReadFile(filepath.Join(benchDir, "go.mod"))
+	if err != nil {
+		return nil, err
+	}
+	sum, err := os.ReadFile(filepath.Join(benchDir, "go.sum"))
+	if err != nil {
+		return nil, err
+	}
+	const rep = "replace github.com/turso-go/turso => ../"
+	if !bytes.Contains(mod, []byte(rep+"\n")) {
+		return nil, fmt.Errorf("go.mod lacks %q", rep)
+	}
+	mod = bytes.Replace(mod, []byte(rep+"\n"), []byte("replace github.com/turso-go/turso => "+dir+"\n"), 1)
+	modfile := filepath.Join(binDir, filepath.Base(bin)+".mod")
+	if err := os.WriteFile(modfile, mod, 0o644); err != nil {
+		return nil, err
+	}
+	if err := os.WriteFile(strings.TrimSuffix(modfile, ".mod")+".sum", sum, 0o644); err != nil {
+		return nil, err
+	}
+	cmd := exec.Command("go", "build", "-modfile", modfile, "-o", bin, "./cmd/turso")
+	cmd.Dir = benchDir
+	return cmd.CombinedOutput()
+}
+
+// gitCommit names the commit checked out at dir.
+func gitCommit(dir string) string {
+	out, err := exec.Command("git", "-C", dir, "rev-parse", "--short", "HEAD").Output()
+	if err != nil {
+		return "unknown"
+	}
+	return strings.TrimSpace(string(out))
 }
 
 // repoCommit names the commit of the repository holding benchDir.
 func repoCommit(benchDir string) string {
 	root := filepath.Dir(benchDir)
-	out, err := exec.Command("git", "-C", root, "rev-parse", "--short", "HEAD").Output()
-	if err != nil {
-		return "unknown"
+	c := gitCommit(root)
+	if c == "unknown" {
+		return c
 	}
-	c := strings.TrimSpace(string(out))
 	st, err := exec.Command("git", "-C", root, "status", "--porcelain", "--untracked-files=no", "--", ".", ":(exclude)bench").Output()
 	if err == nil && len(bytes.TrimSpace(st)) > 0 {
 		c += "+dirty"

@@ -52,6 +52,8 @@ func Main(f Floor) {
 	eng, unsupported = f.Engine, f.Unsupported
 	runs := map[string]func(*workload.Run) error{
 		"simple":     simple,
+		"point":      point,
+		"time":       timeW,
 		"real":       real,
 		"complex":    complexW,
 		"many":       many,
@@ -176,18 +178,28 @@ func scanUser(row []engine.Value, u *user) {
 }
 
 func insertUsers(c engine.Conn, emails []string) error {
+	n := len(emails)
+	return insertEach(c, workload.InsertUserSQL, n, func(i int, args []engine.Value) []engine.Value {
+		return append(args, i64(int64(i+1)), i64(workload.Created(i, n)), text(emails[i]), boolean(i%2 == 0))
+	})
+}
+
+// insertEach runs sql n times in one transaction on one prepared
+// statement, as tx.Prepare and Stmt.Exec do, with the arguments args(i)
+// appends to the (emptied) slice it is given.
+func insertEach(c engine.Conn, sql string, n int, args func(i int, args []engine.Value) []engine.Value) error {
 	if err := c.Exec("BEGIN"); err != nil {
 		return err
 	}
-	st, err := prepare(c, workload.InsertUserSQL)
+	st, err := prepare(c, sql)
 	if err != nil {
+		c.Exec("ROLLBACK")
 		return err
 	}
-	n := len(emails)
-	args := make([]engine.Value, 4)
-	for i, e := range emails {
-		args[0], args[1], args[2], args[3] = i64(int64(i+1)), i64(workload.Created(i, n)), text(e), boolean(i%2 == 0)
-		if _, _, err := st.Exec(args); err != nil {
+	var vals []engine.Value
+	for i := range n {
+		vals = args(i, vals[:0])
+		if _, _, err := st.Exec(vals); err != nil {
 			st.Close()
 			c.Exec("ROLLBACK")
 			return err
@@ -428,24 +440,9 @@ func largeOne(r *workload.Run, name string, size int) error {
 	n := r.Sizes.LargeRows
 	body := workload.Blob(size)
 	err = r.Measure("large/"+name+"/insert", n, func() error {
-		if err := c.Exec("BEGIN"); err != nil {
-			return err
-		}
-		st, err := prepare(c, workload.InsertDocSQL)
-		if err != nil {
-			return err
-		}
-		args := make([]engine.Value, 3)
-		for i := 0; i < n; i++ {
-			args[0], args[1], args[2] = i64(int64(i+1)), i64(workload.Created(i, n)), text(body)
-			if _, _, err := st.Exec(args); err != nil {
-				st.Close()
-				c.Exec("ROLLBACK")
-				return err
-			}
-		}
-		st.Close()
-		return c.Exec("COMMIT")
+		return insertEach(c, workload.InsertDocSQL, n, func(i int, args []engine.Value) []engine.Value {
+			return append(args, i64(int64(i+1)), i64(workload.Created(i, n)), text(body))
+		})
 	})
 	if err != nil {
 		return err

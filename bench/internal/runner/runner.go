@@ -22,6 +22,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/turso-go/turso/bench/workload"
@@ -32,6 +33,8 @@ type Result struct {
 	Driver   string  `json:"driver"`
 	Workload string  `json:"workload"`
 	MS       float64 `json:"ms"`     // median wall time of the step, milliseconds
+	CPUMS    float64 `json:"cpu_ms"` // median CPU time of the process during the step (user + system, every thread)
+	Faults   int64   `json:"faults"` // median page faults of the process during the step
 	Allocs   int64   `json:"allocs"` // median Go heap allocations (MemStats.Mallocs delta)
 	Bytes    int64   `json:"bytes"`  // median Go heap bytes allocated
 	MinMS    float64 `json:"min_ms"`
@@ -60,31 +63,42 @@ type Config struct {
 	Modules   []string
 	// SQLiteVersion, if set, reports the engine version for -info.
 	SQLiteVersion func() (string, error)
+	// Record, if set, makes every workload run once untimed with
+	// Record(true) before its timed runs, which run with Record(false):
+	// the database/sql floor records what the queries return, then
+	// replays it.
+	Record func(on bool)
 }
 
 // Main runs a driver binary for a database/sql driver.
 func Main(d *workload.Driver) {
 	MainConfig(Config{
-		Name:      d.Name,
-		Driver:    d,
-		Workloads: workload.All(),
-		Modules:   d.Modules,
-		SQLiteVersion: func() (string, error) {
-			dir, err := os.MkdirTemp("", "bench-info-")
-			if err != nil {
-				return "", err
-			}
-			defer os.RemoveAll(dir)
-			db, err := d.Open(dir+"/info.db", workload.DefaultOptions())
-			if err != nil {
-				return "", err
-			}
-			defer db.Close()
-			var v string
-			err = db.QueryRow("SELECT sqlite_version()").Scan(&v)
-			return v, err
-		},
+		Name:          d.Name,
+		Driver:        d,
+		Workloads:     workload.All(),
+		Modules:       d.Modules,
+		SQLiteVersion: SQLiteVersion(d),
 	})
+}
+
+// SQLiteVersion returns a function that asks the driver for the engine's
+// version.
+func SQLiteVersion(d *workload.Driver) func() (string, error) {
+	return func() (string, error) {
+		dir, err := os.MkdirTemp("", "bench-info-")
+		if err != nil {
+			return "", err
+		}
+		defer os.RemoveAll(dir)
+		db, err := d.Open(dir+"/info.db", workload.DefaultOptions())
+		if err != nil {
+			return "", err
+		}
+		defer db.Close()
+		var v string
+		err = db.QueryRow("SELECT sqlite_version()").Scan(&v)
+		return v, err
+	}
 }
 
 // MainConfig parses flags, runs the workloads and exits.
@@ -98,6 +112,7 @@ func MainConfig(cfg Config) {
 		info    = flag.Bool("info", false, "print one JSON line with Go, module and SQLite versions and exit")
 		cpuprof = flag.String("cpuprofile", "", "write a CPU profile of the whole run to this file")
 		memprof = flag.String("memprofile", "", "write an allocation profile (every allocation sampled) of the whole run to this file")
+		scale   = flag.Float64("scale", 1, "multiply every size by this factor (for profiling: the difference of two scales is the cost of the extra work)")
 	)
 	flag.Parse()
 	if *info {
@@ -151,6 +166,9 @@ func MainConfig(cfg Config) {
 	if *quick {
 		sizes = workload.QuickSizes
 	}
+	if *scale != 1 {
+		sizes = sizes.Scale(*scale)
+	}
 	wants := func(step string) bool { return re == nil || re.MatchString(step) }
 	failed := false
 	enc := json.NewEncoder(os.Stdout)
@@ -161,6 +179,12 @@ func MainConfig(cfg Config) {
 		samples := map[string][]sample{}
 		ops := map[string]int{}
 		var werr, skip error
+		if cfg.Record != nil {
+			// The untimed recording run.
+			cfg.Record(true)
+			werr = record(cfg, w, sizes, wants, *dir)
+			cfg.Record(false)
+		}
 		for run := 0; run < *runs && werr == nil; run++ {
 			tmp, err := os.MkdirTemp(*dir, "bench-"+cfg.Name+"-"+w.Group+"-")
 			if err != nil {
@@ -221,8 +245,32 @@ func MainConfig(cfg Config) {
 	}
 }
 
+// record runs w once untimed (Config.Record).
+func record(cfg Config, w workload.Workload, sizes workload.Sizes, wants func(string) bool, dir string) error {
+	tmp, err := os.MkdirTemp(dir, "bench-"+cfg.Name+"-"+w.Group+"-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(tmp)
+	err = w.Run(&workload.Run{
+		Driver:  cfg.Driver,
+		Dir:     tmp,
+		Sizes:   sizes,
+		Wants:   wants,
+		Measure: func(_ string, _ int, fn func() error) error { return fn() },
+	})
+	if workload.IsSkip(err) {
+		return nil // the timed runs report the skip
+	}
+	if err != nil {
+		return fmt.Errorf("recording: %w", err)
+	}
+	return nil
+}
+
 type sample struct {
-	ms            float64
+	ms, cpu       float64
+	faults        int64
 	allocs, bytes int64
 }
 
@@ -234,12 +282,17 @@ func measure(name string, fn func() error) (sample, error) {
 	var m0, m1 runtime.MemStats
 	runtime.ReadMemStats(&m0)
 	var err error
+	cpu0, faults0 := usage()
 	start := time.Now()
 	pprof.Do(context.Background(), pprof.Labels("step", name), func(context.Context) { err = fn() })
 	el := time.Since(start)
+	cpu1, faults1 := usage()
+	cpu := cpu1 - cpu0
 	runtime.ReadMemStats(&m1)
 	return sample{
 		ms:     float64(el.Nanoseconds()) / 1e6,
+		cpu:    float64(cpu.Nanoseconds()) / 1e6,
+		faults: faults1 - faults0,
 		allocs: int64(m1.Mallocs - m0.Mallocs),
 		bytes:  int64(m1.TotalAlloc - m0.TotalAlloc),
 	}, err
@@ -247,20 +300,26 @@ func measure(name string, fn func() error) (sample, error) {
 
 func summarize(driver, step string, ss []sample, ops int, quick bool) Result {
 	ms := make([]float64, len(ss))
+	cpu := make([]float64, len(ss))
 	allocs := make([]int64, len(ss))
 	bytes := make([]int64, len(ss))
+	faults := make([]int64, len(ss))
 	for i, s := range ss {
-		ms[i], allocs[i], bytes[i] = s.ms, s.allocs, s.bytes
+		ms[i], cpu[i], allocs[i], bytes[i], faults[i] = s.ms, s.cpu, s.allocs, s.bytes, s.faults
 	}
 	sort.Float64s(ms)
+	sort.Float64s(cpu)
+	slices.Sort(faults)
 	slices.Sort(allocs)
 	slices.Sort(bytes)
 	return Result{
 		Driver:   driver,
 		Workload: step,
 		MS:       round3(Median(ms)),
+		CPUMS:    round3(Median(cpu)),
 		Allocs:   allocs[len(allocs)/2],
 		Bytes:    bytes[len(bytes)/2],
+		Faults:   faults[len(faults)/2],
 		MinMS:    round3(ms[0]),
 		Runs:     len(ss),
 		Ops:      ops,
@@ -278,6 +337,16 @@ func Median(sorted []float64) float64 {
 		return sorted[n/2]
 	}
 	return (sorted[n/2-1] + sorted[n/2]) / 2
+}
+
+// usage is the CPU time the process has used (every thread, user and
+// system) and its page faults, or zeros where they cannot be read.
+func usage() (cpu time.Duration, faults int64) {
+	var ru syscall.Rusage
+	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) != nil {
+		return 0, 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano()), ru.Minflt + ru.Majflt
 }
 
 func round3(f float64) float64 { return float64(int64(f*1000+0.5)) / 1000 }
