@@ -923,3 +923,82 @@ func TestSyncWaitsForTransactions(t *testing.T) {
 	push(t, a)
 	wantRows(t, "server", serverRows(t, srv), "1:in a transaction")
 }
+
+// TestSyncReadBesideTransaction: on a fresh pool, a statement outside an
+// open write transaction runs at once on a new connection (the replica
+// keeps one connected ahead of need: connecting writes, so it could not
+// connect beside the transaction), a write there fails with ErrBusy after
+// the busy timeout as on any database, and the writes of every
+// connection reach the server. Closing the pool while a transaction is
+// open and the next spare waits for it does not hang.
+func TestSyncReadBesideTransaction(t *testing.T) {
+	srv := synctest.Start(t)
+	dir := t.TempDir()
+	a := openReplica(t, filepath.Join(dir, "a.db"), srv.URL(), "_busy_timeout=300")
+	mustExec(t, a, createT)
+	mustExec(t, a, "INSERT INTO t VALUES (1, 'before')")
+	tx, err := a.Begin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tx.Exec("INSERT INTO t VALUES (2, 'in a transaction')"); err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	var n int
+	if err := a.QueryRow("SELECT count(*) FROM t").Scan(&n); err != nil || n != 1 || time.Since(start) > 250*time.Millisecond {
+		t.Errorf("a read beside the transaction: %d rows, %v, after %v; want 1 row at once", n, err, time.Since(start))
+	}
+	if _, err := a.Exec("INSERT INTO t VALUES (3, 'beside')"); !errors.Is(err, turso.ErrBusy) {
+		t.Errorf("a write beside the transaction: %v, want ErrBusy", err)
+	}
+	if err := tx.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	// Two connections are open now: the transaction's and the reader's;
+	// both write.
+	c1, err := a.Conn(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	c2, err := a.Conn(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, c := range []*sql.Conn{c1, c2} {
+		if _, err := c.ExecContext(context.Background(), "INSERT INTO t VALUES (?, 'conn')", 10+i); err != nil {
+			t.Fatal(err)
+		}
+	}
+	c1.Close()
+	c2.Close()
+	push(t, a)
+	wantRows(t, "server", serverRows(t, srv), "1:before", "2:in a transaction", "10:conn", "11:conn")
+
+	// Close while a transaction holds the replica and the next spare
+	// waits for it.
+	b := openReplica(t, filepath.Join(dir, "b.db"), srv.URL())
+	tx, err = b.Begin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tx.Exec("INSERT INTO t VALUES (20, 'b')"); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.QueryRow("SELECT count(*) FROM t").Scan(&n); err != nil || n != 4 {
+		t.Fatalf("b beside its transaction: %d rows, %v; want 4", n, err)
+	}
+	closed := make(chan error, 1)
+	go func() { closed <- b.Close() }()
+	select {
+	case err := <-closed:
+		if err != nil {
+			t.Errorf("close: %v", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("closing the pool hung while a transaction was open")
+	}
+	if err := tx.Rollback(); err != nil && !errors.Is(err, sql.ErrTxDone) {
+		t.Errorf("rollback after close: %v", err)
+	}
+}

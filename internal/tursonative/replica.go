@@ -48,8 +48,9 @@ import (
 // after applying the server's changes but before recording how far it
 // got. The replica's local lock keeps secondaries from opening during a
 // pull's apply or a checkpoint; its gate (gate.go) keeps sync steps apart
-// from the connections' transactions, as the JavaScript client's lock
-// keeps its statements and sync steps apart. The network waits between
+// from the connections' transactions and from the connecting of
+// secondaries (which writes), as the JavaScript client's lock keeps its
+// statements and sync steps apart. The network waits between
 // steps hold neither, so statements run while a sync waits for the
 // server.
 
@@ -82,6 +83,16 @@ type replica struct {
 	primary handle      // the primary SyncEngine, once opened
 	opened  atomic.Bool // the primary is connected
 	closed  bool        // with ops held
+
+	// spare is a secondary connected ahead of need (see takeSpare), with
+	// spareMu held; filling says one is being connected. fills ends when
+	// the replica closes, and fillers counts the goroutines connecting one.
+	spareMu  sync.Mutex
+	spare    handle
+	filling  bool
+	fills    context.Context
+	endFills context.CancelFunc
+	fillers  sync.WaitGroup
 }
 
 // OpenReplica returns the replica of the file cfg names that syncs as
@@ -126,7 +137,8 @@ func newReplica(e *Engine, o tursobind.Options, cfg engine.SyncConfig) *replica 
 	if len(cfg.AuthToken) > 0 {
 		header.Set("Authorization", "Bearer "+string(cfg.AuthToken))
 	}
-	return &replica{e: e, path: o.Path, opts: o, cfg: cfg, http: &synchttp.Client{
+	fills, endFills := context.WithCancel(context.Background())
+	return &replica{e: e, path: o.Path, opts: o, cfg: cfg, fills: fills, endFills: endFills, http: &synchttp.Client{
 		HTTP:       cfg.HTTP,
 		BaseURL:    cfg.URL,
 		Header:     header,
@@ -166,6 +178,7 @@ func (rr *replicaRef) Close() error {
 	if !last {
 		return nil
 	}
+	r.closeSpare()
 	r.ops.Lock()
 	defer r.ops.Unlock()
 	r.closed = true
@@ -212,18 +225,14 @@ func (rr *replicaRef) Connect(ctx context.Context) (engine.Conn, error) {
 	if rr.closed.Load() {
 		return nil, errReplicaClosed("connect")
 	}
-	// Opening a secondary must not overlap a pull's apply (see above).
-	// An apply waits for the open transactions, so this waits no longer
-	// than the busy timeout, as a statement waits for a lock: a program
-	// whose open transaction waits for this connection cannot deadlock.
-	if !tryLockFor(r.local.TryRLock, r.opts.Timeout) {
-		return nil, &engine.Error{Code: engine.CodeBusy, ExtendedCode: engine.CodeBusy, Message: "database is busy: the replica is applying a pull (which waits for the transactions open on the replica)"}
+	se, ok := r.takeSpare()
+	if !ok {
+		var err error
+		if se, err = r.connectSecondary(ctx); err != nil {
+			return nil, err
+		}
 	}
-	se, err := r.connectSecondary(ctx)
-	r.local.RUnlock()
-	if err != nil {
-		return nil, err
-	}
+	r.fillSpare(ctx)
 	v, err := se.call("db")
 	db, ok := v.(handle)
 	if err != nil || !ok {
@@ -251,27 +260,137 @@ func (rr *replicaRef) Connect(ctx context.Context) (engine.Conn, error) {
 // connectSecondary constructs and connects a secondary SyncEngine.
 // Connecting writes to the database (the engine sets up its change
 // table), so it waits, up to the busy timeout, for the writers of the
-// replica's other connections, as a statement would.
+// replica's other connections, as a statement would: a program whose
+// open transaction waits for this connection cannot deadlock. (A spare,
+// when there is one, spares it the wait: see takeSpare.)
 func (r *replica) connectSecondary(ctx context.Context) (handle, error) {
 	deadline := time.Now().Add(r.opts.Timeout)
 	for wait := time.Millisecond; ; wait = min(2*wait, 50*time.Millisecond) {
-		se, err := r.newSyncEngine(false)
-		if err != nil {
-			return handle{}, err
-		}
-		_, err = r.run(ctx, "connect", se, "connect", nil)
+		se, err := r.tryConnectSecondary(ctx)
 		if err == nil {
 			return se, nil
 		}
-		se.call("close")
-		se.release()
 		if !isBusy(err) || ctx.Err() != nil {
 			return handle{}, err
 		}
 		if !time.Now().Before(deadline) {
-			return handle{}, &engine.Error{Code: engine.CodeBusy, ExtendedCode: engine.CodeBusy, Message: "database is busy: a new connection to the replica waited for another connection's write transaction"}
+			return handle{}, &engine.Error{Code: engine.CodeBusy, ExtendedCode: engine.CodeBusy, Message: "database is busy: a new connection to the replica waited for another connection's write transaction or a sync step"}
 		}
 		time.Sleep(min(wait, time.Until(deadline)+time.Millisecond))
+	}
+}
+
+// errConnectBusy is tryConnectSecondary's failure when a pull's apply or
+// a sync step holds the replica.
+var errConnectBusy = &engine.Error{Code: engine.CodeBusy, ExtendedCode: engine.CodeBusy, Message: "database is busy: the replica is syncing"}
+
+// tryConnectSecondary makes one attempt to construct and connect a
+// secondary SyncEngine. The attempt overlaps no pull's apply or
+// checkpoint (opening a secondary may recover the database files, see
+// above) and no sync step (connecting writes, and the engine's sync steps
+// fail beside a writer): it fails as busy at once when one runs.
+func (r *replica) tryConnectSecondary(ctx context.Context) (handle, error) {
+	if !r.local.TryRLock() {
+		return handle{}, errConnectBusy
+	}
+	defer r.local.RUnlock()
+	if !r.gate.mu.TryRLock() {
+		return handle{}, errConnectBusy
+	}
+	defer r.gate.mu.RUnlock()
+	se, err := r.newSyncEngine(false)
+	if err != nil {
+		return handle{}, err
+	}
+	if _, err := r.run(ctx, "connect", se, "connect", nil); err != nil {
+		se.call("close")
+		se.release()
+		return handle{}, err
+	}
+	return se, nil
+}
+
+// Connecting a secondary writes to the database, so it cannot connect
+// while another connection holds a write transaction: a program that
+// reads outside its open transaction, on a connection the pool opens for
+// it, would wait for its own transaction. So a replica keeps one
+// secondary connected ahead of need, its spare, which the next new
+// connection takes. Each new connection connects the next spare at once
+// if it can; if the database is busy, a goroutine retries until it
+// succeeds or the replica closes.
+
+// takeSpare returns the spare secondary, if one is connected.
+func (r *replica) takeSpare() (handle, bool) {
+	r.spareMu.Lock()
+	defer r.spareMu.Unlock()
+	se := r.spare
+	r.spare = handle{}
+	return se, se.p != 0
+}
+
+// fillSpare connects a spare unless there is one, one is being connected
+// or the replica is closing: once at once, then, while the database is
+// busy, in the background.
+func (r *replica) fillSpare(ctx context.Context) {
+	r.spareMu.Lock()
+	if r.spare.p != 0 || r.filling || r.fills.Err() != nil {
+		r.spareMu.Unlock()
+		return
+	}
+	r.filling = true
+	r.fillers.Add(1)
+	r.spareMu.Unlock()
+	se, err := r.tryConnectSecondary(ctx)
+	if isBusy(err) {
+		go func() { r.keepSpare(r.connectSpare()) }()
+		return
+	}
+	r.keepSpare(se, err)
+}
+
+// keepSpare ends a filling: se becomes the spare, unless connecting it
+// failed (the next new connection then connects itself and reports the
+// failure) or the replica is closing.
+func (r *replica) keepSpare(se handle, err error) {
+	defer r.fillers.Done()
+	r.spareMu.Lock()
+	defer r.spareMu.Unlock()
+	r.filling = false
+	switch {
+	case err != nil:
+	case r.fills.Err() != nil:
+		se.call("close")
+		se.release()
+	default:
+		r.spare = se
+	}
+}
+
+// connectSpare connects a secondary, retrying while the database is busy
+// until the replica closes.
+func (r *replica) connectSpare() (handle, error) {
+	for wait := time.Millisecond; ; wait = min(2*wait, 100*time.Millisecond) {
+		select {
+		case <-r.fills.Done():
+			return handle{}, r.fills.Err()
+		case <-time.After(wait):
+		}
+		se, err := r.tryConnectSecondary(r.fills)
+		if err == nil || !isBusy(err) {
+			return se, err
+		}
+	}
+}
+
+// closeSpare stops connecting spares and closes the spare.
+func (r *replica) closeSpare() {
+	r.spareMu.Lock()
+	r.endFills() // with spareMu held, so that no filling starts after
+	r.spareMu.Unlock()
+	r.fillers.Wait()
+	if se, ok := r.takeSpare(); ok {
+		se.call("close")
+		se.release()
 	}
 }
 
