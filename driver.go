@@ -59,7 +59,7 @@
 //	_cipher=NAME                        cipher of an encrypted database (default: aes256cbc on libsql, aegis256 on turso)
 //	_sync_url=URL                       make the file an embedded replica of the database at URL (see Embedded replicas)
 //	_auth_token=TOKEN                   the server's auth token (URL-escaped; never printed)
-//	_sync_interval=DURATION             push and pull in the background at this interval (30s, 5m; default off)
+//	_sync_interval=DURATION             push and pull in the background at this interval (30s, 5m, or 30 for seconds; default off)
 //
 // B is a boolean: 1, yes, true, on, 0, no, false or off. Every pragma is
 // applied to each new connection of the pool. Options of NewConnector

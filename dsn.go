@@ -251,9 +251,13 @@ var dsnParams = []dsnParam{
 		return nil
 	}, secret: true},
 	{names: []string{"_sync_interval"}, apply: func(c *config, v string) error {
+		// A bare number is seconds, as libSQL's clients take syncInterval.
 		d, err := time.ParseDuration(v)
+		if n, nerr := strconv.ParseUint(v, 10, 32); nerr == nil {
+			d, err = time.Duration(n)*time.Second, nil
+		}
 		if err != nil || d < 0 {
-			return fmt.Errorf("want a non-negative duration (30s, 5m)")
+			return fmt.Errorf("want a non-negative duration (30s, 5m) or a number of seconds")
 		}
 		c.syncInterval = d
 		return nil

@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestParamErrorsReadWell gives every driver parameter a bad value, in a
@@ -139,6 +140,32 @@ func TestParseQueryMatchesURL(t *testing.T) {
 			if strings.Join(got[k], "\x00") != strings.Join(v, "\x00") {
 				t.Errorf("parseQuery(%q)[%q] = %q, want %q", q, k, got[k], v)
 			}
+		}
+	}
+}
+
+// TestSyncIntervalValues: _sync_interval takes a Go duration or, as
+// libSQL's clients take syncInterval, a number of seconds.
+func TestSyncIntervalValues(t *testing.T) {
+	for _, tt := range []struct {
+		value string
+		want  time.Duration
+	}{
+		{"30s", 30 * time.Second},
+		{"250ms", 250 * time.Millisecond},
+		{"5m", 5 * time.Minute},
+		{"60", time.Minute},
+		{"0", 0},
+		{"0s", 0},
+	} {
+		c := defaultConfig()
+		if err := parseDSN(c, "file.db?_sync_interval="+tt.value); err != nil || c.syncInterval != tt.want {
+			t.Errorf("_sync_interval=%s: %v, %v; want %v", tt.value, c.syncInterval, err, tt.want)
+		}
+	}
+	for _, bad := range []string{"-1s", "-5", "soon", "1.5", "99999999999"} {
+		if err := parseDSN(defaultConfig(), "file.db?_sync_interval="+bad); err == nil {
+			t.Errorf("_sync_interval=%s accepted", bad)
 		}
 	}
 }
