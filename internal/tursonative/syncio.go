@@ -53,10 +53,11 @@ func (r *replica) run(ctx context.Context, op string, se handle, method string, 
 	}
 	defer gen.release()
 	// The primary's steps run alone on the replica (see gate.go). A
-	// secondary's connect does not take the gate: it would wait for every
-	// open transaction, and a program whose transaction waits for a
-	// statement on a new connection would never get it; it waits for
-	// writers up to the busy timeout instead (connectSecondary).
+	// secondary's connect holds the gate shared, as a statement does
+	// (tryConnectSecondary): it must not wait for the open transactions,
+	// or a program whose transaction waits for a statement on a new
+	// connection would never get it; it waits for writers up to the busy
+	// timeout instead (connectSecondary), or a spare spares it the wait.
 	gated := r.primary.p != 0 && se.p == r.primary.p
 	var failed opFailure
 	for round := 0; round < maxRounds; round++ {
