@@ -284,6 +284,9 @@ func TestSyncConverge(t *testing.T) {
 	server := map[int]string{}
 	reps := []*modelReplica{{db: first, local: map[int]string{}}}
 	second := openReplica(t, filepath.Join(dir, "r1.db"), srv.URL())
+	// A replica bootstraps at its first connection: here, from the
+	// server's empty table, as the model has it.
+	wantRows(t, "replica 1 after bootstrap", tableRows(t, second))
 	reps = append(reps, &modelReplica{db: second, local: map[int]string{}})
 	var trail []string // what happened, for the failure's message
 	check := func(step int, r int) {
