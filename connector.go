@@ -2,11 +2,13 @@ package turso
 
 import (
 	"context"
+	"database/sql"
 	"database/sql/driver"
 	"fmt"
 	"io"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/turso-go/turso/internal/engine"
@@ -18,6 +20,7 @@ import (
 //	c, err := turso.NewConnector("app.db", turso.WithJournalMode("WAL"))
 //	db := sql.OpenDB(c)
 type Connector struct {
+	// driver is what Driver returns: a Driver that knows this Connector.
 	driver *Driver
 	cfg    *config
 	engine engine.Engine
@@ -31,7 +34,14 @@ type Connector struct {
 type closeOnce struct {
 	once sync.Once
 	err  error
+	done atomic.Bool // Close was called
 }
+
+// closed reports whether the Connector was closed (DB.Close closes it).
+func (c *Connector) closed() bool { return c.closing != nil && c.closing.done.Load() }
+
+// errPoolClosed is the failure of a function given a closed *sql.DB.
+var errPoolClosed = fmt.Errorf("turso: the database is closed: %w", sql.ErrConnDone)
 
 var (
 	_ driver.Connector = (*Connector)(nil)
@@ -44,10 +54,10 @@ type Option func(*config) error
 
 // NewConnector parses dsn (see the package documentation) and applies opts.
 func NewConnector(dsn string, opts ...Option) (*Connector, error) {
-	return newConnector(&Driver{}, dsn, opts...)
+	return newConnector(dsn, opts...)
 }
 
-func newConnector(d *Driver, dsn string, opts ...Option) (*Connector, error) {
+func newConnector(dsn string, opts ...Option) (*Connector, error) {
 	cfg := defaultConfig()
 	if err := parseDSN(cfg, dsn); err != nil {
 		return nil, err
@@ -87,7 +97,8 @@ func newConnector(d *Driver, dsn string, opts ...Option) (*Connector, error) {
 			ByDefault: cfg.txLock == beginConcurrent,
 		})
 	}
-	c := &Connector{driver: d, cfg: cfg, engine: eng, closing: &closeOnce{}}
+	c := &Connector{cfg: cfg, engine: eng, closing: &closeOnce{}}
+	c.driver = &Driver{pool: c}
 	if err := c.openReplica(eng); err != nil {
 		return nil, err
 	}
@@ -150,7 +161,10 @@ func (c *Connector) setPragmas(ec engine.Conn, setup string) error {
 	return ec.Exec(setup)
 }
 
-// Driver returns the Driver that made the Connector.
+// Driver returns a Driver that opens connections as any Driver does, and
+// through which the package's functions that take
+// a *sql.DB (Push, Pull, SyncStats...) find the pool's Connector
+// (sql.DB.Driver returns it).
 func (c *Connector) Driver() driver.Driver { return c.driver }
 
 // WithBusyTimeout sets how long a statement waits for a lock held by

@@ -225,7 +225,13 @@ func init() {
 
 // Driver is the database/sql driver. It is registered as "turso"; register
 // it under another name with sql.Register(name, &turso.Driver{}).
-type Driver struct{}
+type Driver struct {
+	// pool is the Connector whose Driver method returned this Driver
+	// (nil for others): so DB.Driver tells the functions of this package
+	// that take a *sql.DB their pool's configuration without taking a
+	// connection.
+	pool *Connector
+}
 
 var (
 	_ driver.Driver        = (*Driver)(nil)
@@ -234,7 +240,7 @@ var (
 
 // Open opens a new connection to the database that dsn names.
 func (d *Driver) Open(dsn string) (driver.Conn, error) {
-	c, err := newConnector(d, dsn)
+	c, err := newConnector(dsn)
 	if err != nil {
 		return nil, err
 	}
@@ -246,7 +252,7 @@ func (d *Driver) Open(dsn string) (driver.Conn, error) {
 
 // OpenConnector parses dsn once for all the connections of a pool.
 func (d *Driver) OpenConnector(dsn string) (driver.Connector, error) {
-	return newConnector(d, dsn)
+	return newConnector(dsn)
 }
 
 // EngineVersion reports the default engine's name and SQLite version, e.g.

@@ -174,6 +174,7 @@ func (c *Connector) Close() error {
 	if c.closing == nil {
 		return nil
 	}
+	c.closing.done.Store(true)
 	c.closing.once.Do(func() {
 		if c.cfg.background != nil {
 			c.cfg.background.stop()
@@ -260,19 +261,7 @@ func replicaOf(ctx context.Context, db *sql.DB) (engine.Replica, error) {
 // replicaAndBackground returns the embedded replica of db's pool and its
 // background sync (nil for none).
 func replicaAndBackground(ctx context.Context, db *sql.DB) (engine.Replica, *backgroundSync, error) {
-	if db == nil {
-		return nil, nil, errors.New("turso: nil *sql.DB")
-	}
-	c, err := db.Conn(ctx)
-	if err != nil {
-		return nil, nil, err
-	}
-	defer c.Close()
-	var cfg *config
-	err = withConn(ctx, c, func(tc *conn) error {
-		cfg = tc.cfg
-		return nil
-	})
+	cfg, err := poolConfig(ctx, db)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -280,6 +269,34 @@ func replicaAndBackground(ctx context.Context, db *sql.DB) (engine.Replica, *bac
 		return nil, nil, ErrNotReplica
 	}
 	return cfg.replica, cfg.background, nil
+}
+
+// poolConfig returns the configuration of db's pool: from its Connector
+// when db's Driver is one a Connector returned (pools that sql.Open or
+// sql.OpenDB made with this package's Connector), without taking a
+// connection; otherwise (a Connector wrapped by another package) from a
+// connection of the pool.
+func poolConfig(ctx context.Context, db *sql.DB) (*config, error) {
+	if db == nil {
+		return nil, errors.New("turso: nil *sql.DB")
+	}
+	if d, ok := db.Driver().(*Driver); ok && d.pool != nil {
+		if d.pool.closed() {
+			return nil, errPoolClosed
+		}
+		return d.pool.cfg, nil
+	}
+	c, err := db.Conn(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer c.Close()
+	var cfg *config
+	err = withConn(ctx, c, func(tc *conn) error {
+		cfg = tc.cfg
+		return nil
+	})
+	return cfg, err
 }
 
 // Pull brings the server's changes into db's embedded replica, with the

@@ -888,10 +888,8 @@ func TestSyncWaitsForTransactions(t *testing.T) {
 	a := openReplica(t, filepath.Join(dir, "a.db"), srv.URL(), "_busy_timeout=200")
 	mustExec(t, a, createT)
 	push(t, a)
-	// Push and the statement below borrow an idle connection: a new one
-	// cannot open while another holds a write transaction (the engine
-	// writes when it connects); it would fail with ErrBusy after the busy
-	// timeout.
+	// Two idle connections, so that the statement below need not connect
+	// one beside the transaction (see TestSyncReadBesideTransaction).
 	ctx := context.Background()
 	c1, _ := a.Conn(ctx)
 	c2, _ := a.Conn(ctx)
@@ -1003,5 +1001,52 @@ func TestSyncReadBesideTransaction(t *testing.T) {
 	}
 	if err := tx.Rollback(); err != nil && !errors.Is(err, sql.ErrTxDone) {
 		t.Errorf("rollback after close: %v", err)
+	}
+}
+
+// TestSyncTakesNoConnection: Push, Pull, Sync and SyncStats find the
+// replica without a connection of the pool: with one connection allowed
+// and held by the caller (outside a transaction), they do not wait for
+// it; on a closed pool they fail with sql.ErrConnDone.
+func TestSyncTakesNoConnection(t *testing.T) {
+	srv := synctest.Start(t)
+	a := openReplica(t, filepath.Join(t.TempDir(), "a.db"), srv.URL())
+	a.SetMaxOpenConns(1)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	c, err := a.Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.ExecContext(ctx, createT); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.ExecContext(ctx, "INSERT INTO t VALUES (1, 'held')"); err != nil {
+		t.Fatal(err)
+	}
+	if err := turso.Push(ctx, a); err != nil {
+		t.Fatalf("push with the only connection held: %v", err)
+	}
+	if _, err := turso.Pull(ctx, a); err != nil {
+		t.Fatalf("pull with the only connection held: %v", err)
+	}
+	if err := turso.Sync(ctx, a); err != nil {
+		t.Fatalf("sync with the only connection held: %v", err)
+	}
+	if st, err := turso.SyncStats(ctx, a); err != nil || st.LastPush.IsZero() {
+		t.Fatalf("stats with the only connection held: %+v, %v", st, err)
+	}
+	c.Close()
+	wantRows(t, "server", serverRows(t, srv), "1:held")
+	a.Close()
+	for name, f := range map[string]func() error{
+		"Push":      func() error { return turso.Push(ctx, a) },
+		"Pull":      func() error { _, err := turso.Pull(ctx, a); return err },
+		"Sync":      func() error { return turso.Sync(ctx, a) },
+		"SyncStats": func() error { _, err := turso.SyncStats(ctx, a); return err },
+	} {
+		if err := f(); !errors.Is(err, sql.ErrConnDone) {
+			t.Errorf("%s on a closed pool: %v, want sql.ErrConnDone", name, err)
+		}
 	}
 }

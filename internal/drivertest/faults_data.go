@@ -285,6 +285,7 @@ func testSecretsNeverPrinted(t *testing.T, e Engine) {
 		"Connector (option key)": withOption,
 		"Connector value":        *withOption,
 		"*sql.DB":                db,
+		"DB.Driver()":            db.Driver(),
 	}
 	_, err := open(t, e.dsn(path, "_key="+otherKey)).Exec("SELECT * FROM s")
 	values["wrong-key error"] = err
