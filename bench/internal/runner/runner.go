@@ -19,6 +19,7 @@ import (
 	"runtime"
 	"runtime/debug"
 	"runtime/pprof"
+	"runtime/trace"
 	"slices"
 	"sort"
 	"strings"
@@ -113,6 +114,7 @@ func MainConfig(cfg Config) {
 		cpuprof = flag.String("cpuprofile", "", "write a CPU profile of the whole run to this file")
 		memprof = flag.String("memprofile", "", "write an allocation profile (every allocation sampled) of the whole run to this file")
 		scale   = flag.Float64("scale", 1, "multiply every size by this factor (for profiling: the difference of two scales is the cost of the extra work)")
+		tracep  = flag.String("trace", "", "write an execution trace of each timed step to this path prefix + the step's name + .trace (for `go tool trace`)")
 	)
 	flag.Parse()
 	if *info {
@@ -202,7 +204,7 @@ func MainConfig(cfg Config) {
 					if !wants(name) {
 						return fn()
 					}
-					s, err := measure(name, fn)
+					s, err := measure(name, *tracep, fn)
 					if err != nil {
 						return fmt.Errorf("%s: %w", name, err)
 					}
@@ -277,7 +279,19 @@ type sample struct {
 // measure times fn. Under -cpuprofile the samples of fn (and of the
 // goroutines it starts) carry the label step=name, so that
 // `go tool pprof -tagfocus step=simple/query` shows one step alone.
-func measure(name string, fn func() error) (sample, error) {
+// Under -trace the step runs inside an execution trace of its own.
+func measure(name, tracePrefix string, fn func() error) (sample, error) {
+	if tracePrefix != "" {
+		f, err := os.Create(tracePrefix + strings.ReplaceAll(name, "/", "_") + ".trace")
+		if err != nil {
+			return sample{}, err
+		}
+		defer f.Close()
+		if err := trace.Start(f); err != nil {
+			return sample{}, err
+		}
+		defer trace.Stop()
+	}
 	runtime.GC()
 	var m0, m1 runtime.MemStats
 	runtime.ReadMemStats(&m0)
