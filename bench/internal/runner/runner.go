@@ -14,6 +14,7 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"regexp"
 	"runtime"
@@ -114,7 +115,7 @@ func MainConfig(cfg Config) {
 		cpuprof = flag.String("cpuprofile", "", "write a CPU profile of the whole run to this file")
 		memprof = flag.String("memprofile", "", "write an allocation profile (every allocation sampled) of the whole run to this file")
 		scale   = flag.Float64("scale", 1, "multiply every size by this factor (for profiling: the difference of two scales is the cost of the extra work)")
-		tracep  = flag.String("trace", "", "write an execution trace of each timed step to this path prefix + the step's name + .trace (for `go tool trace`)")
+		tracep  = flag.String("trace", "", "write an execution trace of each timed step to this path prefix + the step's name + .trace (for `go tool trace`; with -runs, the last run's)")
 	)
 	flag.Parse()
 	if *info {
@@ -280,22 +281,31 @@ type sample struct {
 // goroutines it starts) carry the label step=name, so that
 // `go tool pprof -tagfocus step=simple/query` shows one step alone.
 // Under -trace the step runs inside an execution trace of its own.
-func measure(name, tracePrefix string, fn func() error) (sample, error) {
+func measure(name, tracePrefix string, fn func() error) (s sample, err error) {
 	if tracePrefix != "" {
-		f, err := os.Create(tracePrefix + strings.ReplaceAll(name, "/", "_") + ".trace")
-		if err != nil {
-			return sample{}, err
+		f, ferr := os.Create(tracePrefix + strings.ReplaceAll(name, "/", "_") + ".trace")
+		if ferr != nil {
+			return sample{}, ferr
 		}
-		defer f.Close()
-		if err := trace.Start(f); err != nil {
-			return sample{}, err
+		w := &firstErrWriter{w: f}
+		if terr := trace.Start(w); terr != nil {
+			f.Close()
+			return sample{}, terr
 		}
-		defer trace.Stop()
+		defer func() {
+			trace.Stop()
+			// A trace cut short (a full disk) is an error, not a result.
+			if cerr := f.Close(); w.err == nil {
+				w.err = cerr
+			}
+			if err == nil && w.err != nil {
+				err = fmt.Errorf("-trace: %w", w.err)
+			}
+		}()
 	}
 	runtime.GC()
 	var m0, m1 runtime.MemStats
 	runtime.ReadMemStats(&m0)
-	var err error
 	cpu0, faults0 := usage()
 	start := time.Now()
 	pprof.Do(context.Background(), pprof.Labels("step", name), func(context.Context) { err = fn() })
@@ -310,6 +320,21 @@ func measure(name, tracePrefix string, fn func() error) (sample, error) {
 		allocs: int64(m1.Mallocs - m0.Mallocs),
 		bytes:  int64(m1.TotalAlloc - m0.TotalAlloc),
 	}, err
+}
+
+// firstErrWriter keeps the first write error, which runtime/trace drops.
+type firstErrWriter struct {
+	w   io.Writer
+	err error
+}
+
+func (w *firstErrWriter) Write(p []byte) (int, error) {
+	if w.err != nil {
+		return 0, w.err
+	}
+	n, err := w.w.Write(p)
+	w.err = err
+	return n, err
 }
 
 func summarize(driver, step string, ss []sample, ops int, quick bool) Result {
