@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"sync"
 )
 
 // No fmt verb prints a key: a Connector and its configuration format as a
@@ -78,18 +79,30 @@ func (c *config) describe() string {
 	return b.String()
 }
 
-// keySQL matches SQL that carries key material: a key pragma (PRAGMA key,
-// hexkey, textkey, rekey, hexrekey, textrekey, any schema) or an ATTACH
-// with a KEY clause.
-var keySQL = regexp.MustCompile(`(?is)\bpragma\s+(?:\w+\s*\.\s*)?(?:hex|text)?(?:re)?key\b|\battach\b.*\bkey\b`)
+// redactPatterns are the expressions redactSQL uses, compiled on first
+// use (only an error's message needs them): compiled at init they would
+// cost every program that imports the driver their allocations, and the
+// garbage collector a scan of them in every cycle.
+var redactPatterns = sync.OnceValue(func() *redactREs {
+	return &redactREs{
+		keySQL:     regexp.MustCompile(`(?is)\bpragma\s+(?:\w+\s*\.\s*)?(?:hex|text)?(?:re)?key\b|\battach\b.*\bkey\b`),
+		sqlLiteral: regexp.MustCompile(`'(?:[^']|'')*'?|"(?:[^"]|"")*"?`),
+		keyValue:   regexp.MustCompile(`(?i)(\b(?:hex|text)?(?:re)?key\s*(?:=|\()\s*)([^\s;)'"]+)`),
+	}
+})
 
-// sqlLiteral matches a string or quoted-identifier literal (x'..' blobs
-// included), also one left unterminated; keyValue a bare value after a
-// key pragma.
-var (
-	sqlLiteral = regexp.MustCompile(`'(?:[^']|'')*'?|"(?:[^"]|"")*"?`)
-	keyValue   = regexp.MustCompile(`(?i)(\b(?:hex|text)?(?:re)?key\s*(?:=|\()\s*)([^\s;)'"]+)`)
-)
+// redactREs are the expressions that find key material in SQL.
+type redactREs struct {
+	// keySQL matches SQL that carries key material: a key pragma
+	// (PRAGMA key, hexkey, textkey, rekey, hexrekey, textrekey, any
+	// schema) or an ATTACH with a KEY clause.
+	keySQL *regexp.Regexp
+	// sqlLiteral matches a string or quoted-identifier literal (x'..'
+	// blobs included), also one left unterminated.
+	sqlLiteral *regexp.Regexp
+	// keyValue matches a bare value after a key pragma.
+	keyValue *regexp.Regexp
+}
 
 // isKeyPragma reports whether the pragma name (maybe with a schema) sets
 // a key.
@@ -105,19 +118,20 @@ func isKeyPragma(name string) bool {
 }
 
 // redactSQL returns sql with its literals and key values replaced by
-// [redacted] when it carries key material (see keySQL), and the values it
+// [redacted] when it carries key material (see redactREs.keySQL), and the values it
 // replaced; other SQL comes back unchanged, with no values.
 func redactSQL(sql string) (string, []string) {
-	if !keySQL.MatchString(sql) {
+	re := redactPatterns()
+	if !re.keySQL.MatchString(sql) {
 		return sql, nil
 	}
 	var secrets []string
-	sql = keyValue.ReplaceAllStringFunc(sql, func(m string) string {
-		sub := keyValue.FindStringSubmatch(m)
+	sql = re.keyValue.ReplaceAllStringFunc(sql, func(m string) string {
+		sub := re.keyValue.FindStringSubmatch(m)
 		secrets = append(secrets, sub[2])
 		return sub[1] + "[redacted]"
 	})
-	sql = sqlLiteral.ReplaceAllStringFunc(sql, func(lit string) string {
+	sql = re.sqlLiteral.ReplaceAllStringFunc(sql, func(lit string) string {
 		secrets = append(secrets, strings.Trim(lit, `'"`))
 		return "'[redacted]'"
 	})

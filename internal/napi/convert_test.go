@@ -57,3 +57,39 @@ func TestTypedArrayElement(t *testing.T) {
 		t.Errorf("element -1 = %v, want undefined", got)
 	}
 }
+
+// TestNumberBoxing checks number and Element on the numbers boxed without
+// an allocation (0 to 255) and around them: each is a float64 Value equal
+// to the number, -0 keeps its sign, and the small ones cost nothing.
+func TestNumberBoxing(t *testing.T) {
+	for _, f := range []float64{0, math.Copysign(0, -1), 1, 2.5, 127, 255, 255.5, 256, -1, 1e300, math.Inf(1)} {
+		v := number(f)
+		got, ok := v.(float64)
+		if !ok || got != f || math.Signbit(got) != math.Signbit(f) {
+			t.Errorf("number(%v) = %#v, want float64 %v", f, v, f)
+		}
+	}
+	data := make([]byte, 256)
+	for i := range data {
+		data[i] = byte(i)
+	}
+	u := &TypedArray{Type: Uint8Array, Buffer: &ArrayBuffer{Data: data}, Length: 256}
+	for i := range 256 {
+		if v := number(float64(i)); v != Value(float64(i)) {
+			t.Errorf("number(%d) = %#v", i, v)
+		}
+		if v := u.Element(i); v != Value(float64(i)) {
+			t.Errorf("Uint8Array element %d = %#v", i, v)
+		}
+	}
+	var sink Value
+	if n := testing.AllocsPerRun(100, func() {
+		for i := range 256 {
+			sink = number(float64(i))
+			sink = u.Element(i)
+		}
+	}); n != 0 {
+		t.Errorf("boxing 0..255 allocates %v times, want 0", n)
+	}
+	_ = sink
+}

@@ -404,20 +404,11 @@ func Imports() []string {
 	return names
 }
 
-// smallNumbers are the numbers 0 to 255 as Values: converting a float64
-// to an interface allocates, and step results, lengths and small values
-// are these.
-var smallNumbers = func() (v [256]Value) {
-	for i := range v {
-		v[i] = float64(i)
-	}
-	return v
-}()
-
-// number returns f as a Value, without allocating for a small one.
+// number returns f as a Value, without allocating for a small one (see
+// smallNumber): step results, lengths and small values are these.
 func number(f float64) Value {
 	if f >= 0 && f < 256 && f == math.Trunc(f) && !(f == 0 && math.Signbit(f)) {
-		return smallNumbers[int(f)]
+		return smallNumber(uint8(f))
 	}
 	return f
 }

@@ -14,6 +14,7 @@ package napi
 import (
 	"math"
 	"strconv"
+	"unsafe"
 )
 
 // Value is a JavaScript value: Undefined, Null, bool, float64 (a number),
@@ -238,14 +239,34 @@ type TypedArray struct {
 // Bytes returns the bytes the array views.
 func (t *TypedArray) Bytes() []byte { return t.Buffer.Data[t.Offset : t.Offset+t.Length] }
 
-// byteValues are the numbers 0..255 as Values, made once: a module reads
-// a blob argument one element at a time, and boxing each would allocate.
-var byteValues = func() (v [256]Value) {
-	for i := range v {
-		v[i] = float64(i)
+// smallFloats are the numbers 0 to 255, which smallNumber's Values point
+// at.
+var smallFloats = func() (f [256]float64) {
+	for i := range f {
+		f[i] = float64(i)
 	}
-	return v
+	return f
 }()
+
+// float64Type is the type word of an interface holding a float64.
+var float64Type = func() unsafe.Pointer {
+	var v Value = float64(0)
+	return (*[2]unsafe.Pointer)(unsafe.Pointer(&v))[0]
+}()
+
+// smallNumber returns the number n as a Value without allocating:
+// converting a float64 to an interface allocates its box, and a module
+// reads a blob argument one element at a time. The Value points at n's
+// element of smallFloats, as an interface points at the box the runtime
+// allocates; nothing writes those elements. (A table of 256 boxed Values
+// made at init would cost every program that imports the driver 256
+// allocations, and the garbage collector a scan of the table in every
+// cycle.)
+func smallNumber(n uint8) (v Value) {
+	e := (*[2]unsafe.Pointer)(unsafe.Pointer(&v))
+	e[0], e[1] = float64Type, unsafe.Pointer(&smallFloats[n])
+	return v
+}
 
 // Element returns element i (undefined past the end), as a number.
 func (t *TypedArray) Element(i int) Value {
@@ -256,7 +277,7 @@ func (t *TypedArray) Element(i int) Value {
 	if t.Type == Int8Array && b >= 0x80 {
 		return float64(int8(b))
 	}
-	return byteValues[b]
+	return smallNumber(b)
 }
 
 // Promise is a JavaScript promise made by napi_create_promise.

@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/turso-go/turso/internal/engine"
 )
@@ -259,22 +260,33 @@ type op struct {
 	comment    string
 }
 
-// hashPayload matches the payload registers of a hash join's opcodes
-// (HashBuild stores them with each row, HashProbe and HashNext load them
-// back): "payload=r[18]..r[23]" or "payload=r[18]" in P4; hashTable
-// matches the hash table HashBuild fills ("r=[1]"), which the others name
-// in P1.
-var (
-	hashPayload = regexp.MustCompile(`payload=r\[(\d+)\](?:\.\.r\[(\d+)\])?`)
-	hashTable   = regexp.MustCompile(`(?:^|\s)r=\[(\d+)\]`)
-)
+// opcodePatterns are the expressions resultOrigins reads opcodes with,
+// compiled on first use rather than at init, where every program that
+// imports the driver would pay for them.
+var opcodePatterns = sync.OnceValue(func() *opcodeREs {
+	return &opcodeREs{
+		hashPayload:    regexp.MustCompile(`payload=r\[(\d+)\](?:\.\.r\[(\d+)\])?`),
+		hashTable:      regexp.MustCompile(`(?:^|\s)r=\[(\d+)\]`),
+		registerWrites: regexp.MustCompile(`^r\[(\d+)(?:\.\.(\d+))?\]=`),
+		cursorTarget:   regexp.MustCompile(`^(table|index)=([^,]+)`),
+	}
+})
 
-// registerWrites matches the registers a comment says an opcode writes:
-// "r[5]=...", "r[7..8]=...".
-var registerWrites = regexp.MustCompile(`^r\[(\d+)(?:\.\.(\d+))?\]=`)
-
-// cursorTarget matches what OpenRead and OpenWrite comments name.
-var cursorTarget = regexp.MustCompile(`^(table|index)=([^,]+)`)
+// opcodeREs are the expressions that read an EXPLAIN listing.
+type opcodeREs struct {
+	// hashPayload matches the payload registers of a hash join's opcodes
+	// (HashBuild stores them with each row, HashProbe and HashNext load
+	// them back): "payload=r[18]..r[23]" or "payload=r[18]" in P4.
+	hashPayload *regexp.Regexp
+	// hashTable matches the hash table HashBuild fills ("r=[1]"), which
+	// the others name in P1.
+	hashTable *regexp.Regexp
+	// registerWrites matches the registers a comment says an opcode
+	// writes: "r[5]=...", "r[7..8]=...".
+	registerWrites *regexp.Regexp
+	// cursorTarget matches what OpenRead and OpenWrite comments name.
+	cursorTarget *regexp.Regexp
+}
 
 // resultOrigins traces each output register of the program's ResultRow
 // back to a table column. The scan follows the program in order (which is
@@ -282,6 +294,7 @@ var cursorTarget = regexp.MustCompile(`^(table|index)=([^,]+)`)
 // register, anywhere in the program, agrees on it; several ResultRows
 // (compound selects) must agree too.
 func resultOrigins(prog [][]engine.Value) []origin {
+	re := opcodePatterns()
 	ops := make([]op, 0, len(prog))
 	for _, row := range prog {
 		if len(row) < 8 {
@@ -342,7 +355,7 @@ func resultOrigins(prog [][]engine.Value) []origin {
 	for _, o := range ops {
 		switch o.name {
 		case "OpenRead", "OpenWrite":
-			if m := cursorTarget.FindStringSubmatch(o.comment); m != nil {
+			if m := re.cursorTarget.FindStringSubmatch(o.comment); m != nil {
 				t := origin{state: 1}
 				if m[1] == "table" {
 					t.table = m[2]
@@ -392,7 +405,7 @@ func resultOrigins(prog [][]engine.Value) []origin {
 		case "ResultRow":
 			outputs = append(outputs, span{o.p1, o.p2})
 		case "HashBuild", "HashProbe", "HashNext":
-			m := hashPayload.FindStringSubmatch(o.p4)
+			m := re.hashPayload.FindStringSubmatch(o.p4)
 			if m == nil {
 				break
 			}
@@ -409,7 +422,7 @@ func resultOrigins(prog [][]engine.Value) []origin {
 				for k := range rec {
 					rec[k] = regs[from+k]
 				}
-				if t := hashTable.FindStringSubmatch(o.p4); t != nil {
+				if t := re.hashTable.FindStringSubmatch(o.p4); t != nil {
 					id, _ := strconv.Atoi(t[1])
 					hashes[id] = mergeRecord(hashes[id], rec)
 				}
@@ -423,12 +436,12 @@ func resultOrigins(prog [][]engine.Value) []origin {
 					write(r, unknown)
 				}
 			}
-			if m := registerWrites.FindStringSubmatch(o.p4); m != nil {
+			if m := re.registerWrites.FindStringSubmatch(o.p4); m != nil {
 				r, _ := strconv.Atoi(m[1])
 				write(r, unknown)
 			}
 		default:
-			if m := registerWrites.FindStringSubmatch(o.comment); m != nil {
+			if m := re.registerWrites.FindStringSubmatch(o.comment); m != nil {
 				from, _ := strconv.Atoi(m[1])
 				to := from
 				if m[2] != "" {

@@ -3,6 +3,7 @@ package tursobind
 import (
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/turso-go/turso/internal/engine"
 )
@@ -15,8 +16,10 @@ var messagePrefixes = []string{"step failed: ", "prepare failed: ", "failed to c
 
 // constraintCode matches the result code the engine appends to a
 // constraint message ("UNIQUE constraint failed: t.u (19)"), which SQLite's
-// message does not have.
-var constraintCode = regexp.MustCompile(`(constraint failed.*) \(\d+\)$`)
+// message does not have. Compiled on the first error, not at init.
+var constraintCode = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`(constraint failed.*) \(\d+\)$`)
+})
 
 // errorCodes maps the engine's messages to SQLite result codes: the
 // binding reports every failure as GenericFailure with a message, so the
@@ -95,7 +98,7 @@ func Classify(msg string) error {
 		}
 		msg = trimmed
 	}
-	msg = constraintCode.ReplaceAllString(msg, "$1")
+	msg = constraintCode().ReplaceAllString(msg, "$1")
 	e := &engine.Error{Code: engine.CodeError, ExtendedCode: engine.CodeError, Message: msg}
 	for _, m := range errorCodes {
 		if strings.Contains(msg, m.contains) {
