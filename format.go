@@ -118,8 +118,8 @@ func isKeyPragma(name string) bool {
 }
 
 // redactSQL returns sql with its literals and key values replaced by
-// [redacted] when it carries key material (see redactREs.keySQL), and the values it
-// replaced; other SQL comes back unchanged, with no values.
+// [redacted] when it carries key material (see redactREs.keySQL), and the
+// values it replaced; other SQL comes back unchanged, with no values.
 func redactSQL(sql string) (string, []string) {
 	re := redactPatterns()
 	if !re.keySQL.MatchString(sql) {
