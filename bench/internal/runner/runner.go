@@ -108,7 +108,7 @@ func MainConfig(cfg Config) {
 	var (
 		quick   = flag.Bool("quick", false, "about 1/10 of the sizes, for CI and quick checks")
 		runs    = flag.Int("runs", 1, "repetitions per workload; the median is reported")
-		only    = flag.String("only", "", "run only workload steps matching this regexp (e.g. '^simple/')")
+		only    = flag.String("only", "", "time and report only the workload steps matching this regexp (e.g. '^simple/'); a group with a matching step still runs its other steps, untimed (a step may need what an earlier one wrote), and whole-process measurements (perf, strace) see them too")
 		dir     = flag.String("dir", "", "parent directory for the temporary databases (default: os.TempDir)")
 		list    = flag.Bool("list", false, "list workload step names and exit")
 		info    = flag.Bool("info", false, "print one JSON line with Go, module and SQLite versions and exit")
